@@ -1,0 +1,6 @@
+//! Lambda function serving the tenant module's routes.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::api::run_lambda(shared::routes::Module::Tenant, tenant::handle).await
+}

@@ -1,0 +1,25 @@
+//! Domain, authorization, store and AWS adapters shared by every Lambda function, the worker
+//! functions and the local host.
+//!
+//! Handlers stay thin: they parse the request, call into this crate and return its result.
+
+pub mod api;
+pub mod authz;
+pub mod aws;
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod identity;
+pub mod logging;
+pub mod names;
+pub mod permissions;
+pub mod routes;
+pub mod store;
+pub mod tenant;
+pub mod time;
+pub mod uri;
+pub mod validate;
+pub mod worker;
+
+pub use context::AppContext;
+pub use error::ApiError;

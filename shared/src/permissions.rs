@@ -1,0 +1,184 @@
+//! Permission names and the permission sets granted on each kind of resource.
+//!
+//! The names keep data.all's spelling so that policies and clients port unchanged.
+
+/// Tenant permissions: coarse feature switches granted to a team by the tenant admins.
+pub const TENANT_PERMISSIONS: &[&str] = &[
+    "MANAGE_GROUPS",
+    "MANAGE_ENVIRONMENTS",
+    "MANAGE_ORGANIZATIONS",
+    "MANAGE_GLOSSARIES",
+    "MANAGE_WORKSHEETS",
+    "MANAGE_DATASETS",
+    "MANAGE_SHARES",
+    "MANAGE_SGMSTUDIO_USERS",
+    "MANAGE_NOTEBOOKS",
+    "MANAGE_REDSHIFT_DATASETS",
+    "MANAGE_REDSHIFT_CONNECTIONS",
+    "MANAGE_DASHBOARDS",
+    "MANAGE_OMICS_RUNS",
+    "MANAGE_PIPELINES",
+    "MANAGE_METADATA_FORMS",
+];
+
+pub const MANAGE_ORGANIZATIONS: &str = "MANAGE_ORGANIZATIONS";
+pub const MANAGE_ENVIRONMENTS: &str = "MANAGE_ENVIRONMENTS";
+
+// Organization permissions.
+pub const CREATE_ORGANIZATION: &str = "CREATE_ORGANIZATION";
+pub const UPDATE_ORGANIZATION: &str = "UPDATE_ORGANIZATION";
+pub const DELETE_ORGANIZATION: &str = "DELETE_ORGANIZATION";
+pub const LINK_ENVIRONMENT: &str = "LINK_ENVIRONMENT";
+pub const GET_ORGANIZATION: &str = "GET_ORGANIZATION";
+pub const INVITE_ORGANIZATION_GROUP: &str = "INVITE_ORGANIZATION_GROUP";
+pub const REMOVE_ORGANIZATION_GROUP: &str = "REMOVE_ORGANIZATION_GROUP";
+
+/// Everything on an organization: granted to its admin team.
+pub const ORGANIZATION_ALL: &[&str] = &[
+    CREATE_ORGANIZATION,
+    UPDATE_ORGANIZATION,
+    DELETE_ORGANIZATION,
+    LINK_ENVIRONMENT,
+    GET_ORGANIZATION,
+    INVITE_ORGANIZATION_GROUP,
+    REMOVE_ORGANIZATION_GROUP,
+];
+
+/// Organization permissions an inviter may choose for an invited team, which always also
+/// gets `GET_ORGANIZATION`.
+pub const ORGANIZATION_INVITABLE: &[&str] = &[
+    LINK_ENVIRONMENT,
+    INVITE_ORGANIZATION_GROUP,
+    REMOVE_ORGANIZATION_GROUP,
+];
+
+// Environment permissions.
+pub const UPDATE_ENVIRONMENT: &str = "UPDATE_ENVIRONMENT";
+pub const GET_ENVIRONMENT: &str = "GET_ENVIRONMENT";
+pub const DELETE_ENVIRONMENT: &str = "DELETE_ENVIRONMENT";
+pub const INVITE_ENVIRONMENT_GROUP: &str = "INVITE_ENVIRONMENT_GROUP";
+pub const REMOVE_ENVIRONMENT_GROUP: &str = "REMOVE_ENVIRONMENT_GROUP";
+pub const UPDATE_ENVIRONMENT_GROUP: &str = "UPDATE_ENVIRONMENT_GROUP";
+pub const LIST_ENVIRONMENT_GROUP_PERMISSIONS: &str = "LIST_ENVIRONMENT_GROUP_PERMISSIONS";
+pub const ADD_ENVIRONMENT_CONSUMPTION_ROLES: &str = "ADD_ENVIRONMENT_CONSUMPTION_ROLES";
+pub const LIST_ENVIRONMENT_CONSUMPTION_ROLES: &str = "LIST_ENVIRONMENT_CONSUMPTION_ROLES";
+pub const LIST_ENVIRONMENT_GROUPS: &str = "LIST_ENVIRONMENT_GROUPS";
+pub const CREDENTIALS_ENVIRONMENT: &str = "CREDENTIALS_ENVIRONMENT";
+pub const CREATE_NETWORK: &str = "CREATE_NETWORK";
+pub const LIST_ENVIRONMENT_NETWORKS: &str = "LIST_ENVIRONMENT_NETWORKS";
+pub const RUN_ATHENA_QUERY: &str = "RUN_ATHENA_QUERY";
+pub const CREATE_DATASET: &str = "CREATE_DATASET";
+pub const LIST_ENVIRONMENT_DATASETS: &str = "LIST_ENVIRONMENT_DATASETS";
+pub const CREATE_SHARE_OBJECT: &str = "CREATE_SHARE_OBJECT";
+pub const LIST_ENVIRONMENT_SHARED_WITH_OBJECTS: &str = "LIST_ENVIRONMENT_SHARED_WITH_OBJECTS";
+pub const CREATE_SGMSTUDIO_USER: &str = "CREATE_SGMSTUDIO_USER";
+pub const CREATE_NOTEBOOK: &str = "CREATE_NOTEBOOK";
+pub const CREATE_DASHBOARD: &str = "CREATE_DASHBOARD";
+pub const CREATE_PIPELINE: &str = "CREATE_PIPELINE";
+pub const REMOVE_ENVIRONMENT_CONSUMPTION_ROLE: &str = "REMOVE_ENVIRONMENT_CONSUMPTION_ROLE";
+
+/// Everything on an environment: granted to its admin team.
+pub const ENVIRONMENT_ALL: &[&str] = &[
+    UPDATE_ENVIRONMENT,
+    GET_ENVIRONMENT,
+    DELETE_ENVIRONMENT,
+    INVITE_ENVIRONMENT_GROUP,
+    REMOVE_ENVIRONMENT_GROUP,
+    UPDATE_ENVIRONMENT_GROUP,
+    LIST_ENVIRONMENT_GROUP_PERMISSIONS,
+    ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+    LIST_ENVIRONMENT_CONSUMPTION_ROLES,
+    LIST_ENVIRONMENT_GROUPS,
+    CREDENTIALS_ENVIRONMENT,
+    CREATE_NETWORK,
+    LIST_ENVIRONMENT_NETWORKS,
+    RUN_ATHENA_QUERY,
+    CREATE_DATASET,
+    LIST_ENVIRONMENT_DATASETS,
+    CREATE_SHARE_OBJECT,
+    LIST_ENVIRONMENT_SHARED_WITH_OBJECTS,
+    CREATE_SGMSTUDIO_USER,
+    CREATE_NOTEBOOK,
+    CREATE_DASHBOARD,
+    CREATE_PIPELINE,
+];
+
+/// Environment permissions every invited team gets.
+pub const ENVIRONMENT_INVITED_DEFAULT: &[&str] = &[
+    GET_ENVIRONMENT,
+    LIST_ENVIRONMENT_GROUPS,
+    LIST_ENVIRONMENT_CONSUMPTION_ROLES,
+    LIST_ENVIRONMENT_GROUP_PERMISSIONS,
+    LIST_ENVIRONMENT_NETWORKS,
+    CREDENTIALS_ENVIRONMENT,
+    LIST_ENVIRONMENT_SHARED_WITH_OBJECTS,
+    LIST_ENVIRONMENT_DATASETS,
+];
+
+/// Environment permissions an inviter may choose for an invited team.
+pub const ENVIRONMENT_INVITABLE: &[&str] = &[
+    INVITE_ENVIRONMENT_GROUP,
+    ADD_ENVIRONMENT_CONSUMPTION_ROLES,
+    CREATE_NETWORK,
+    RUN_ATHENA_QUERY,
+    CREATE_DATASET,
+    CREATE_SHARE_OBJECT,
+    CREATE_SGMSTUDIO_USER,
+    CREATE_NOTEBOOK,
+    CREATE_DASHBOARD,
+    CREATE_PIPELINE,
+    UPDATE_ENVIRONMENT_GROUP,
+];
+
+/// Everything on a consumption role: granted to its owning team.
+pub const CONSUMPTION_ROLE_ALL: &[&str] = &[REMOVE_ENVIRONMENT_CONSUMPTION_ROLE];
+
+/// Computes the environment permissions of an invited team from the ones requested: the
+/// invited defaults are always added, and `UPDATE_ENVIRONMENT_GROUP` brings
+/// `REMOVE_ENVIRONMENT_GROUP` with it.
+pub fn invited_environment_permissions(requested: &[String]) -> Vec<String> {
+    let mut permissions: Vec<String> = requested.to_vec();
+    permissions.extend(ENVIRONMENT_INVITED_DEFAULT.iter().map(|p| p.to_string()));
+    if requested.iter().any(|p| p == UPDATE_ENVIRONMENT_GROUP) {
+        permissions.push(REMOVE_ENVIRONMENT_GROUP.to_owned());
+    }
+    permissions.sort();
+    permissions.dedup();
+    permissions
+}
+
+/// Returns `names` as owned strings.
+pub fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| name.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invited_permissions_add_defaults() {
+        let permissions = invited_environment_permissions(&[CREATE_DATASET.to_owned()]);
+        assert!(permissions.contains(&CREATE_DATASET.to_owned()));
+        for default in ENVIRONMENT_INVITED_DEFAULT {
+            assert!(permissions.contains(&default.to_string()), "{default} missing");
+        }
+        assert!(!permissions.contains(&REMOVE_ENVIRONMENT_GROUP.to_owned()));
+    }
+
+    #[test]
+    fn update_group_brings_remove_group() {
+        let permissions = invited_environment_permissions(&[UPDATE_ENVIRONMENT_GROUP.to_owned()]);
+        assert!(permissions.contains(&REMOVE_ENVIRONMENT_GROUP.to_owned()));
+    }
+
+    #[test]
+    fn invitable_sets_are_subsets_of_all() {
+        for name in ENVIRONMENT_INVITABLE.iter().chain(ENVIRONMENT_INVITED_DEFAULT) {
+            assert!(ENVIRONMENT_ALL.contains(name), "{name} not in ENVIRONMENT_ALL");
+        }
+        for name in ORGANIZATION_INVITABLE {
+            assert!(ORGANIZATION_ALL.contains(name), "{name} not in ORGANIZATION_ALL");
+        }
+    }
+}

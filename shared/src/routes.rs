@@ -1,0 +1,264 @@
+//! The route table: the one definition of every REST operation, its handler module and its
+//! authorization checks.
+//!
+//! The local host routes requests with it, each Lambda binary serves the routes of its
+//! module, and tests hold the deployment template and the OpenAPI document to it.
+
+use crate::permissions::*;
+
+/// The API module, and so the function crate, that handles a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Module {
+    Tenant,
+    Organizations,
+    Environments,
+}
+
+impl Module {
+    pub const ALL: [Module; 3] = [Module::Tenant, Module::Organizations, Module::Environments];
+
+    /// Returns the name of the module's crate and binary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Tenant => "tenant",
+            Module::Organizations => "organizations",
+            Module::Environments => "environments",
+        }
+    }
+}
+
+/// One authorization check, evaluated in the order declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Any authenticated caller may call it; what it returns is limited to the caller's own
+    /// data or teams, as the reason says.
+    Authenticated { reason: &'static str },
+    /// The caller is in `DAAdministrators`.
+    TenantAdmin,
+    /// One of the caller's teams holds this tenant permission.
+    Tenant(&'static str),
+    /// One of the caller's teams holds `permission` on the object named by path parameter
+    /// `param`, which is of kind `kind`.
+    Resource {
+        param: &'static str,
+        kind: &'static str,
+        permission: &'static str,
+    },
+    /// A check that needs the request body or stored state, made by the handler; the
+    /// description says what it verifies.
+    Handler(&'static str),
+}
+
+/// One REST operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    /// The API Gateway resource path, with `{name}` for path parameters.
+    pub path: &'static str,
+    /// The operation name, unique across the API and used as the OpenAPI `operationId`.
+    pub operation: &'static str,
+    pub module: Module,
+    pub checks: &'static [Check],
+}
+
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    operation: &'static str,
+    module: Module,
+    checks: &'static [Check],
+) -> Route {
+    Route {
+        method,
+        path,
+        operation,
+        module,
+        checks,
+    }
+}
+
+const fn org(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "organizationUri",
+        kind: "Organization",
+        permission,
+    }
+}
+
+const fn env(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "environmentUri",
+        kind: "Environment",
+        permission,
+    }
+}
+
+const MANAGE_ORGS: Check = Check::Tenant(MANAGE_ORGANIZATIONS);
+const MANAGE_ENVS: Check = Check::Tenant(MANAGE_ENVIRONMENTS);
+
+use Module::{Environments, Organizations, Tenant};
+
+/// Every route of the API.
+pub const ROUTES: &[Route] = &[
+    route("GET", "/me", "getMe", Tenant, &[Check::Authenticated { reason: "returns the caller's own identity" }]),
+    route("GET", "/tenant/permissions", "listTenantPermissions", Tenant, &[Check::TenantAdmin]),
+    route("GET", "/tenant/teams", "listTenantTeams", Tenant, &[Check::TenantAdmin]),
+    route("PUT", "/tenant/teams/{team}/permissions", "updateTenantTeamPermissions", Tenant, &[Check::TenantAdmin]),
+    route("POST", "/organizations", "createOrganization", Organizations, &[
+        MANAGE_ORGS,
+        Check::Handler("the caller belongs to the adminTeam of the new organization"),
+    ]),
+    route("GET", "/organizations", "listOrganizations", Organizations, &[Check::Authenticated {
+        reason: "lists only organizations on which the caller's teams hold a grant",
+    }]),
+    route("GET", "/organizations/{organizationUri}", "getOrganization", Organizations, &[org(GET_ORGANIZATION)]),
+    route("PATCH", "/organizations/{organizationUri}", "updateOrganization", Organizations, &[
+        MANAGE_ORGS,
+        org(UPDATE_ORGANIZATION),
+        Check::Handler("the caller belongs to a new adminTeam"),
+    ]),
+    route("DELETE", "/organizations/{organizationUri}", "archiveOrganization", Organizations, &[MANAGE_ORGS, org(DELETE_ORGANIZATION)]),
+    route("GET", "/organizations/{organizationUri}/teams", "listOrganizationTeams", Organizations, &[org(GET_ORGANIZATION)]),
+    route("POST", "/organizations/{organizationUri}/teams", "inviteOrganizationTeam", Organizations, &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)]),
+    route("PUT", "/organizations/{organizationUri}/teams/{team}", "updateOrganizationTeam", Organizations, &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)]),
+    route("DELETE", "/organizations/{organizationUri}/teams/{team}", "removeOrganizationTeam", Organizations, &[MANAGE_ORGS, org(REMOVE_ORGANIZATION_GROUP)]),
+    route("GET", "/organizations/{organizationUri}/environments", "listOrganizationEnvironments", Organizations, &[
+        org(GET_ORGANIZATION),
+        Check::Handler("lists only environments on which the caller's teams hold a grant"),
+    ]),
+    route("POST", "/environments", "createEnvironment", Environments, &[
+        MANAGE_ENVS,
+        Check::Handler("the caller's teams hold LINK_ENVIRONMENT on the organization and the caller belongs to adminTeam"),
+    ]),
+    route("GET", "/environments", "listEnvironments", Environments, &[Check::Authenticated {
+        reason: "lists only environments on which the caller's teams hold a grant",
+    }]),
+    route("GET", "/environments/{environmentUri}", "getEnvironment", Environments, &[env(GET_ENVIRONMENT)]),
+    route("PATCH", "/environments/{environmentUri}", "updateEnvironment", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
+    route("DELETE", "/environments/{environmentUri}", "deleteEnvironment", Environments, &[MANAGE_ENVS, env(DELETE_ENVIRONMENT)]),
+    route("GET", "/environments/{environmentUri}/teams", "listEnvironmentTeams", Environments, &[env(LIST_ENVIRONMENT_GROUPS)]),
+    route("POST", "/environments/{environmentUri}/teams", "inviteEnvironmentTeam", Environments, &[MANAGE_ENVS, env(INVITE_ENVIRONMENT_GROUP)]),
+    route("PUT", "/environments/{environmentUri}/teams/{team}", "updateEnvironmentTeam", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT_GROUP)]),
+    route("DELETE", "/environments/{environmentUri}/teams/{team}", "removeEnvironmentTeam", Environments, &[MANAGE_ENVS, env(REMOVE_ENVIRONMENT_GROUP)]),
+    route("GET", "/environments/{environmentUri}/consumption-roles", "listConsumptionRoles", Environments, &[env(LIST_ENVIRONMENT_CONSUMPTION_ROLES)]),
+    route("POST", "/environments/{environmentUri}/consumption-roles", "addConsumptionRole", Environments, &[
+        MANAGE_ENVS,
+        env(ADD_ENVIRONMENT_CONSUMPTION_ROLES),
+        Check::Handler("the owning team is the caller's and is invited to the environment"),
+    ]),
+    route("PATCH", "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}", "updateConsumptionRole", Environments, &[
+        MANAGE_ENVS,
+        Check::Resource { param: "consumptionRoleUri", kind: "ConsumptionRole", permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE },
+    ]),
+    route("DELETE", "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}", "removeConsumptionRole", Environments, &[
+        MANAGE_ENVS,
+        Check::Resource { param: "consumptionRoleUri", kind: "ConsumptionRole", permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE },
+    ]),
+    route("GET", "/environments/{environmentUri}/stack", "getEnvironmentStack", Environments, &[env(GET_ENVIRONMENT)]),
+    route("POST", "/environments/{environmentUri}/stack/update", "updateEnvironmentStack", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
+    route("GET", "/environments/{environmentUri}/tags", "getEnvironmentTags", Environments, &[env(GET_ENVIRONMENT)]),
+    route("PUT", "/environments/{environmentUri}/tags", "updateEnvironmentTags", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
+];
+
+/// Finds the route of a request by method and API Gateway resource path.
+pub fn find_by_resource(method: &str, resource: &str) -> Option<&'static Route> {
+    ROUTES
+        .iter()
+        .find(|route| route.method.eq_ignore_ascii_case(method) && route.path == resource)
+}
+
+/// Matches a concrete request path against the route table, returning the route and its path
+/// parameters, as API Gateway does before invoking a function.
+pub fn match_path(method: &str, path: &str) -> Option<(&'static Route, Vec<(String, String)>)> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    ROUTES.iter().find_map(|route| {
+        if !route.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        let template: Vec<&str> = route.path.split('/').collect();
+        if template.len() != segments.len() {
+            return None;
+        }
+        let mut parameters = Vec::new();
+        for (expected, actual) in template.iter().zip(&segments) {
+            if let Some(name) = expected.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                if actual.is_empty() {
+                    return None;
+                }
+                parameters.push((name.to_owned(), (*actual).to_owned()));
+            } else if expected != actual {
+                return None;
+            }
+        }
+        Some((route, parameters))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_route_declares_checks() {
+        for route in ROUTES {
+            assert!(!route.checks.is_empty(), "{} {} declares no check", route.method, route.path);
+        }
+    }
+
+    #[test]
+    fn mutating_routes_need_more_than_authentication() {
+        for route in ROUTES.iter().filter(|route| route.method != "GET") {
+            let only_authenticated = route
+                .checks
+                .iter()
+                .all(|check| matches!(check, Check::Authenticated { .. }));
+            assert!(!only_authenticated, "{} {} has no permission check", route.method, route.path);
+        }
+    }
+
+    #[test]
+    fn operations_and_paths_are_unique() {
+        let operations: HashSet<_> = ROUTES.iter().map(|route| route.operation).collect();
+        assert_eq!(operations.len(), ROUTES.len());
+        let keys: HashSet<_> = ROUTES.iter().map(|route| (route.method, route.path)).collect();
+        assert_eq!(keys.len(), ROUTES.len());
+    }
+
+    #[test]
+    fn resource_checks_name_path_parameters() {
+        for route in ROUTES {
+            for check in route.checks {
+                if let Check::Resource { param, .. } = check {
+                    assert!(
+                        route.path.contains(&format!("{{{param}}}")),
+                        "{} checks {param}, which is not in its path",
+                        route.path
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn match_path_extracts_parameters() {
+        let (route, parameters) = match_path("PUT", "/environments/abcdefgh/teams/TeamA").unwrap();
+        assert_eq!(route.operation, "updateEnvironmentTeam");
+        assert_eq!(
+            parameters,
+            vec![
+                ("environmentUri".to_owned(), "abcdefgh".to_owned()),
+                ("team".to_owned(), "TeamA".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn match_path_prefers_method() {
+        assert_eq!(match_path("GET", "/organizations").unwrap().0.operation, "listOrganizations");
+        assert_eq!(match_path("POST", "/organizations").unwrap().0.operation, "createOrganization");
+        assert!(match_path("PATCH", "/organizations").is_none());
+        assert!(match_path("GET", "/nothing").is_none());
+        assert!(match_path("GET", "/organizations//teams").is_none());
+    }
+}

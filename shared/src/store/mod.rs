@@ -1,0 +1,476 @@
+//! The DynamoDB store: one table holds every object.
+//!
+//! # Key design
+//!
+//! Every item has the generic keys `PK` and `SK`, a `type`, a `version` that starts at 1 and
+//! grows by one on every update, and `created`/`updated` timestamps. Two generic global
+//! secondary indexes, `GSI1` (`GSI1PK`, `GSI1SK`) and `GSI2` (`GSI2PK`, `GSI2SK`), both
+//! projecting all attributes, serve the list patterns. No request path scans the table.
+//!
+//! | entity | `PK` | `SK` | `GSI1PK` / `GSI1SK` | `GSI2PK` / `GSI2SK` |
+//! |---|---|---|---|---|
+//! | tenant policy of a team | `TENANT` | `GROUP#<team>` | | |
+//! | resource grant | `GRANT#<resourceUri>` | `GROUP#<team>` | `GROUP#<team>` / `GRANT#<resourceType>#<resourceUri>` | |
+//! | organization | `ORG#<uri>` | `META` | | |
+//! | team of an organization | `ORG#<uri>` | `TEAM#<team>` | | |
+//! | environment | `ENV#<uri>` | `META` | | `ORG#<organizationUri>` / `ENV#<uri>` |
+//! | account and region claim | `ACCOUNT#<accountId>#<region>` | `ENV` | | |
+//! | team of an environment | `ENV#<uri>` | `TEAM#<team>` | | |
+//! | consumption role | `CROLE#<uri>` | `META` | | `ENV#<environmentUri>` / `CROLE#<uri>` |
+//! | stack of a target | `STACK#<targetUri>` | `META` | `STACKS` / `<stackType>#<targetUri>` | |
+//! | key-value tags of a target | `TAGS#<targetUri>` | `META` | | |
+//!
+//! Access patterns and their key conditions:
+//! - tenant permissions of the caller's teams: `BatchGetItem` of `TENANT`/`GROUP#<team>`;
+//! - resource check: `BatchGetItem` of `GRANT#<uri>`/`GROUP#<team>` for each caller team;
+//! - "what can team T see" (lists): `GSI1`, `GSI1PK = GROUP#<team>`,
+//!   `begins_with(GSI1SK, GRANT#<resourceType>#)`;
+//! - teams of an organization or environment: `PK = ORG#<uri>|ENV#<uri>`,
+//!   `begins_with(SK, TEAM#)`;
+//! - environments of an organization, consumption roles of an environment: `GSI2`,
+//!   `GSI2PK = ORG#<uri>` or `ENV#<uri>`;
+//! - all environment stacks (daily update): `GSI1`, `GSI1PK = STACKS`,
+//!   `begins_with(GSI1SK, environment#)`;
+//! - one environment per account and region: a conditional put of the claim item in the same
+//!   transaction as the environment.
+
+mod items;
+
+pub use items::{Item, ItemExt, Keys};
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    KeysAndAttributes, Projection, ProjectionType, ScalarAttributeType, TransactWriteItem,
+};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::ApiError;
+
+/// Names of the key attributes of the table and its indexes.
+pub const KEY_ATTRIBUTES: [&str; 6] = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"];
+
+/// A secondary index of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Gsi1,
+    Gsi2,
+}
+
+impl Index {
+    fn name(self) -> &'static str {
+        match self {
+            Index::Gsi1 => "GSI1",
+            Index::Gsi2 => "GSI2",
+        }
+    }
+
+    fn key_names(self) -> (&'static str, &'static str) {
+        match self {
+            Index::Gsi1 => ("GSI1PK", "GSI1SK"),
+            Index::Gsi2 => ("GSI2PK", "GSI2SK"),
+        }
+    }
+}
+
+/// A failure of a store operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A condition on the expected version, status or absence of the item did not hold.
+    #[error("the item changed or already exists")]
+    ConditionFailed,
+    #[error("DynamoDB {operation} failed: {message}")]
+    Dynamo {
+        operation: &'static str,
+        message: String,
+    },
+    #[error("item {0} could not be decoded: {1}")]
+    Decode(String, String),
+    #[error("nextToken is invalid")]
+    InvalidCursor,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConditionFailed => ApiError::InvalidStateTransition(
+                "the object was changed by another request; read it again and retry".into(),
+            ),
+            StoreError::InvalidCursor => ApiError::invalid("nextToken", "is not a token returned by this list"),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+fn dynamo_error<E, R>(operation: &'static str, error: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    StoreError::Dynamo {
+        operation,
+        message: crate::aws::error_chain(&error),
+    }
+}
+
+/// One page of a query.
+#[derive(Debug)]
+pub struct Page {
+    pub items: Vec<Item>,
+    pub next_token: Option<String>,
+}
+
+/// The table of a deployment, reached through one DynamoDB client.
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Store {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Reads one item.
+    pub async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(pk.to_owned()))
+            .key("SK", AttributeValue::S(sk.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|error| dynamo_error("GetItem", error))?;
+        Ok(output.item)
+    }
+
+    /// Reads up to 100 items by key; missing items are left out.
+    pub async fn batch_get(&self, keys: &[(String, String)]) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut request_keys: Vec<HashMap<String, AttributeValue>> = chunk
+                .iter()
+                .map(|(pk, sk)| {
+                    HashMap::from([
+                        ("PK".to_owned(), AttributeValue::S(pk.clone())),
+                        ("SK".to_owned(), AttributeValue::S(sk.clone())),
+                    ])
+                })
+                .collect();
+            request_keys.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            request_keys.dedup();
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(request_keys))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|error| StoreError::Dynamo {
+                        operation: "BatchGetItem",
+                        message: error.to_string(),
+                    })?,
+            );
+            while let Some(request) = pending.take() {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(|error| dynamo_error("BatchGetItem", error))?;
+                if let Some(mut responses) = output.responses
+                    && let Some(items) = responses.remove(&self.table)
+                {
+                    found.extend(items);
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .filter(|rest| !rest.keys.is_empty());
+            }
+        }
+        Ok(found)
+    }
+
+    /// Writes a new item; fails with `ConditionFailed` when an item with its key exists.
+    pub async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(|error| condition_or(error, "PutItem"))?;
+        Ok(())
+    }
+
+    /// Writes an item, replacing any item with its key.
+    pub async fn put(&self, item: Item) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|error| dynamo_error("PutItem", error))?;
+        Ok(())
+    }
+
+    /// Replaces an item only while its `version` is still `expected_version`; the new item's
+    /// version must be `expected_version + 1` (see [`ItemExt::bump_version`]).
+    pub async fn replace_versioned(
+        &self,
+        item: Item,
+        expected_version: i64,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(
+                ":expected",
+                AttributeValue::N(expected_version.to_string()),
+            )
+            .send()
+            .await
+            .map_err(|error| condition_or(error, "PutItem"))?;
+        Ok(())
+    }
+
+    /// Deletes an item; a missing item is not an error.
+    pub async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(pk.to_owned()))
+            .key("SK", AttributeValue::S(sk.to_owned()))
+            .send()
+            .await
+            .map_err(|error| dynamo_error("DeleteItem", error))?;
+        Ok(())
+    }
+
+    /// Applies up to 100 writes atomically. A failed condition on any of them fails all with
+    /// `ConditionFailed`.
+    pub async fn transact(&self, writes: Vec<TransactWriteItem>) -> Result<(), StoreError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(|error| {
+                let text = crate::aws::error_chain(&error);
+                if text.contains("ConditionalCheckFailed") {
+                    StoreError::ConditionFailed
+                } else {
+                    dynamo_error("TransactWriteItems", error)
+                }
+            })?;
+        Ok(())
+    }
+
+    /// Queries one partition of the table or of an index, optionally by sort key prefix,
+    /// one page at a time.
+    pub async fn query(
+        &self,
+        index: Option<Index>,
+        pk: &str,
+        sk_prefix: Option<&str>,
+        limit: Option<i32>,
+        next_token: Option<&str>,
+    ) -> Result<Page, StoreError> {
+        let (pk_name, sk_name) = index.map_or(("PK", "SK"), Index::key_names);
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()));
+        if let Some(index) = index {
+            request = request.index_name(index.name());
+        } else {
+            request = request.consistent_read(true);
+        }
+        request = match sk_prefix {
+            Some(prefix) => request
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned())),
+            None => request.key_condition_expression("#pk = :pk"),
+        };
+        if let Some(limit) = limit {
+            request = request.limit(limit);
+        }
+        if let Some(token) = next_token {
+            request = request.set_exclusive_start_key(Some(decode_cursor(token)?));
+        }
+        let output = request
+            .send()
+            .await
+            .map_err(|error| dynamo_error("Query", error))?;
+        Ok(Page {
+            items: output.items.unwrap_or_default(),
+            next_token: output.last_evaluated_key.as_ref().map(encode_cursor),
+        })
+    }
+
+    /// Queries every page of a partition.
+    pub async fn query_all(
+        &self,
+        index: Option<Index>,
+        pk: &str,
+        sk_prefix: Option<&str>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .query(index, pk, sk_prefix, None, token.as_deref())
+                .await?;
+            items.extend(page.items);
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// Returns the table's key schema, indexes and billing mode, so the local bootstrap and
+    /// the deployment template describe the same table.
+    pub fn table_definition() -> TableDefinition {
+        TableDefinition
+    }
+}
+
+/// Builder of the table's `CreateTable` request.
+pub struct TableDefinition;
+
+impl TableDefinition {
+    /// Creates the table with its indexes, unless it exists.
+    pub async fn create(&self, client: &Client, table: &str) -> Result<(), StoreError> {
+        let string_attribute = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("attribute name and type are set")
+        };
+        let key = |name: &str, key_type: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(key_type)
+                .build()
+                .expect("attribute name and key type are set")
+        };
+        let index = |index: Index| {
+            let (pk, sk) = index.key_names();
+            GlobalSecondaryIndex::builder()
+                .index_name(index.name())
+                .key_schema(key(pk, KeyType::Hash))
+                .key_schema(key(sk, KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .expect("index name, keys and projection are set")
+        };
+        let mut request = client
+            .create_table()
+            .table_name(table)
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .key_schema(key("PK", KeyType::Hash))
+            .key_schema(key("SK", KeyType::Range))
+            .global_secondary_indexes(index(Index::Gsi1))
+            .global_secondary_indexes(index(Index::Gsi2));
+        for name in KEY_ATTRIBUTES {
+            request = request.attribute_definitions(string_attribute(name));
+        }
+        match request.send().await {
+            Ok(_) => Ok(()),
+            Err(error) if crate::aws::error_chain(&error).contains("ResourceInUse") => Ok(()),
+            Err(error) => Err(dynamo_error("CreateTable", error)),
+        }
+    }
+}
+
+fn condition_or<E, R>(error: SdkError<E, R>, operation: &'static str) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if crate::aws::error_chain(&error).contains("ConditionalCheckFailed") {
+        StoreError::ConditionFailed
+    } else {
+        dynamo_error(operation, error)
+    }
+}
+
+fn encode_cursor(key: &HashMap<String, AttributeValue>) -> String {
+    let plain: HashMap<&str, &str> = key
+        .iter()
+        .filter_map(|(name, value)| value.as_s().ok().map(|text| (name.as_str(), text.as_str())))
+        .collect();
+    let json = serde_json::to_vec(&plain).expect("a map of strings serializes");
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode_cursor(token: &str) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|_| StoreError::InvalidCursor)?;
+    let plain: HashMap<String, String> =
+        serde_json::from_slice(&bytes).map_err(|_| StoreError::InvalidCursor)?;
+    if plain.is_empty() || plain.keys().any(|name| !KEY_ATTRIBUTES.contains(&name.as_str())) {
+        return Err(StoreError::InvalidCursor);
+    }
+    Ok(plain
+        .into_iter()
+        .map(|(name, value)| (name, AttributeValue::S(value)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips() {
+        let key = HashMap::from([
+            ("PK".to_owned(), AttributeValue::S("ORG#abcdefgh".into())),
+            ("SK".to_owned(), AttributeValue::S("META".into())),
+        ]);
+        assert_eq!(decode_cursor(&encode_cursor(&key)).unwrap(), key);
+    }
+
+    #[test]
+    fn cursor_rejects_foreign_tokens() {
+        for token in ["", "not base64!", &URL_SAFE_NO_PAD.encode(b"{\"password\":\"x\"}")] {
+            assert!(matches!(decode_cursor(token), Err(StoreError::InvalidCursor)), "{token}");
+        }
+    }
+}
