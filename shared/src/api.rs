@@ -47,7 +47,10 @@ impl ApiRequest {
 
     /// Returns an optional query parameter.
     pub fn query(&self, name: &str) -> Option<&str> {
-        self.query.get(name).map(String::as_str).filter(|value| !value.is_empty())
+        self.query
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
     }
 
     /// Returns the page size from `?limit=`, checked against the maximum.
@@ -56,27 +59,47 @@ impl ApiRequest {
             None => Ok(DEFAULT_LIMIT),
             Some(text) => match text.parse::<i32>() {
                 Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-                _ => Err(ApiError::invalid("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))),
+                _ => Err(ApiError::invalid(
+                    "limit",
+                    format!("must be an integer from 1 to {MAX_LIMIT}"),
+                )),
             },
         }
     }
 
     /// Parses the JSON body into `T`, naming the offending field on failure.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let text = self.body.as_deref().filter(|text| !text.trim().is_empty()).unwrap_or("{}");
+        let text = self
+            .body
+            .as_deref()
+            .filter(|text| !text.trim().is_empty())
+            .unwrap_or("{}");
         let mut deserializer = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
             let inner = error.into_inner();
             let message = inner.to_string();
             if inner.is_syntax() || inner.is_eof() {
-                return ApiError::InvalidInput(format!("the request body is not valid JSON: {message}"));
+                return ApiError::InvalidInput(format!(
+                    "the request body is not valid JSON: {message}"
+                ));
             }
-            if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-                let field = if path == "." { field.to_owned() } else { format!("{path}.{field}") };
+            if let Some(field) = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                let field = if path == "." {
+                    field.to_owned()
+                } else {
+                    format!("{path}.{field}")
+                };
                 return ApiError::required(&field);
             }
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
             if path == "." {
                 ApiError::InvalidInput(format!("the request body is invalid: {message}"))
             } else {
@@ -120,6 +143,30 @@ impl ApiResponse {
     }
 }
 
+/// Returns one page of a sorted list of uris: those after `next_token` (itself a uri), at
+/// most `limit`, and the token of the next page when more remain.
+pub fn page_of_uris(
+    uris: &[String],
+    limit: i32,
+    next_token: Option<&str>,
+) -> Result<(Vec<String>, Option<String>), ApiError> {
+    let start = match next_token {
+        None => 0,
+        Some(token) => {
+            let after = crate::uri::parse_uri("nextToken", token)?;
+            uris.partition_point(|uri| uri.as_str() <= after.as_str())
+        }
+    };
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let page: Vec<String> = uris.iter().skip(start).take(limit).cloned().collect();
+    let next = if start + page.len() < uris.len() {
+        page.last().cloned()
+    } else {
+        None
+    };
+    Ok((page, next))
+}
+
 /// Handles one API Gateway event with `handler`, which serves the routes of `module`.
 pub async fn handle_event<H>(
     context: &AppContext,
@@ -138,7 +185,8 @@ where
         .unwrap_or_else(crate::uri::new_uri);
     let method = event.http_method.as_str().to_owned();
     let resource = event.resource.clone().unwrap_or_default();
-    let span = tracing::info_span!("request", request_id = %request_id, operation = tracing::field::Empty);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, operation = tracing::field::Empty);
     async {
         let result = serve(context, module, event, &request_id, handler).await;
         let (status, body) = match result {
@@ -173,7 +221,10 @@ where
     let route = crate::routes::find_by_resource(method, resource)
         .filter(|route| route.module == module)
         .ok_or_else(|| {
-            ApiError::ResourceNotFound(format!("no operation {method} {resource} in module {}", module.name()))
+            ApiError::ResourceNotFound(format!(
+                "no operation {method} {resource} in module {}",
+                module.name()
+            ))
         })?;
     tracing::Span::current().record("operation", route.operation);
     let claims = event.request_context.authorizer.fields.get("claims");
@@ -207,7 +258,11 @@ fn validate_path_parameters(request: &ApiRequest) -> Result<(), ApiError> {
 }
 
 /// Evaluates every check the route declares, except those its handler makes.
-pub async fn enforce_checks(context: &AppContext, caller: &Caller, request: &ApiRequest) -> Result<(), ApiError> {
+pub async fn enforce_checks(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<(), ApiError> {
     for check in request.route.checks {
         match check {
             Check::Authenticated { .. } | Check::Handler(_) => {}
@@ -222,7 +277,11 @@ pub async fn enforce_checks(context: &AppContext, caller: &Caller, request: &Api
             Check::Tenant(permission) => {
                 tenant::require_permission(&context.store, caller, permission).await?;
             }
-            Check::Resource { param, kind, permission } => {
+            Check::Resource {
+                param,
+                kind,
+                permission,
+            } => {
                 let uri = request.path(param)?;
                 authz::require_resource(&context.store, caller, kind, uri, permission).await?;
             }
@@ -252,7 +311,9 @@ where
     let context = &context;
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<ApiGatewayProxyRequest>| async move {
-            Ok::<_, lambda_runtime::Error>(handle_event(context, module, event.payload, handler).await)
+            Ok::<_, lambda_runtime::Error>(
+                handle_event(context, module, event.payload, handler).await,
+            )
         },
     ))
     .await
@@ -285,10 +346,26 @@ mod tests {
     #[test]
     fn json_errors_name_the_field() {
         let cases = [
-            (r#"{"adminTeam": "a"}"#, "RequiredParameter", "label is required"),
-            (r#"{"label": 5, "adminTeam": "a"}"#, "InvalidInput", "label invalid type"),
-            (r#"{"label": "x", "adminTeam": "a", "tags": [1]}"#, "InvalidInput", "tags[0] invalid type"),
-            (r#"{"label": "x", "adminTeam": "a", "owner": "me"}"#, "InvalidInput", "unknown field `owner`"),
+            (
+                r#"{"adminTeam": "a"}"#,
+                "RequiredParameter",
+                "label is required",
+            ),
+            (
+                r#"{"label": 5, "adminTeam": "a"}"#,
+                "InvalidInput",
+                "label invalid type",
+            ),
+            (
+                r#"{"label": "x", "adminTeam": "a", "tags": [1]}"#,
+                "InvalidInput",
+                "tags[0] invalid type",
+            ),
+            (
+                r#"{"label": "x", "adminTeam": "a", "owner": "me"}"#,
+                "InvalidInput",
+                "unknown field `owner`",
+            ),
             ("{not json", "InvalidInput", "not valid JSON"),
         ];
         for (body, code, fragment) in cases {
@@ -296,6 +373,19 @@ mod tests {
             assert_eq!(error.code(), code, "{body}");
             assert!(error.to_string().contains(fragment), "{body}: {error}");
         }
+    }
+
+    #[test]
+    fn uri_pages_cover_list_once() {
+        let uris: Vec<String> = (0..5).map(|i| format!("aaaaaaa{i}")).collect();
+        let (first, token) = page_of_uris(&uris, 2, None).unwrap();
+        assert_eq!(first, vec!["aaaaaaa0", "aaaaaaa1"]);
+        let (second, token) = page_of_uris(&uris, 2, token.as_deref()).unwrap();
+        assert_eq!(second, vec!["aaaaaaa2", "aaaaaaa3"]);
+        let (last, token) = page_of_uris(&uris, 2, token.as_deref()).unwrap();
+        assert_eq!(last, vec!["aaaaaaa4"]);
+        assert!(token.is_none());
+        assert!(page_of_uris(&uris, 2, Some("bad")).is_err());
     }
 
     #[test]

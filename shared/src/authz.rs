@@ -32,8 +32,10 @@ pub struct Grant {
 }
 
 fn grant_keys(resource_type: &str, resource_uri: &str, team: &str) -> Keys {
-    Keys::new(format!("GRANT#{resource_uri}"), format!("GROUP#{team}"))
-        .with_gsi1(format!("GROUP#{team}"), format!("GRANT#{resource_type}#{resource_uri}"))
+    Keys::new(format!("GRANT#{resource_uri}"), format!("GROUP#{team}")).with_gsi1(
+        format!("GROUP#{team}"),
+        format!("GRANT#{resource_type}#{resource_uri}"),
+    )
 }
 
 /// Builds the transaction write that sets `team`'s permissions on a resource, replacing any
@@ -70,7 +72,11 @@ pub fn grant_write(
 }
 
 /// Builds the transaction write that removes `team`'s grant on a resource.
-pub fn revoke_write(table: &str, resource_uri: &str, team: &str) -> Result<TransactWriteItem, StoreError> {
+pub fn revoke_write(
+    table: &str,
+    resource_uri: &str,
+    team: &str,
+) -> Result<TransactWriteItem, StoreError> {
     let delete = aws_sdk_dynamodb::types::Delete::builder()
         .table_name(table)
         .key("PK", AttributeValue::S(format!("GRANT#{resource_uri}")))
@@ -108,13 +114,9 @@ pub async fn team_grant(
     team: &str,
     resource_uri: &str,
 ) -> Result<Option<Grant>, StoreError> {
-    match store
-        .get(&format!("GRANT#{resource_uri}"), &format!("GROUP#{team}"))
-        .await?
-    {
-        Some(item) => Ok(Some(item.record()?)),
-        None => Ok(None),
-    }
+    store
+        .get_record(&format!("GRANT#{resource_uri}"), &format!("GROUP#{team}"))
+        .await
 }
 
 /// Fails unless one of the caller's teams holds `permission` on the resource.
@@ -199,9 +201,6 @@ pub async fn resources_of_teams(
 /// Lists every grant on a resource.
 pub async fn grants_on(store: &Store, resource_uri: &str) -> Result<Vec<Grant>, StoreError> {
     store
-        .query_all(None, &format!("GRANT#{resource_uri}"), Some("GROUP#"))
-        .await?
-        .into_iter()
-        .map(ItemExt::record)
-        .collect()
+        .query_records(None, &format!("GRANT#{resource_uri}"), Some("GROUP#"))
+        .await
 }

@@ -14,8 +14,8 @@ use crate::config::Config;
 
 /// Loads the shared SDK configuration for the central account.
 pub async fn load_sdk_config(config: &Config) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(config.region.clone()));
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(config.region.clone()));
     if let Some(url) = &config.endpoint_url {
         loader = loader.endpoint_url(url.clone());
     }

@@ -8,6 +8,7 @@
 //! | `PIVOT_ROLE_EXTERNAL_ID` | external id passed when assuming the pivot role (optional) |
 //! | `AWS_ENDPOINT_URL` | endpoint override for every AWS service, set only for the emulator |
 //! | `STACK_DEPLOY_STATE_MACHINE_ARN` | the stack deploy workflow (optional for functions that do not start it) |
+//! | `STACK_POLL_SECONDS` | seconds between two reads of a deploying stack's status (default 15) |
 
 use std::env;
 
@@ -20,6 +21,7 @@ pub struct Config {
     pub pivot_role_external_id: Option<String>,
     pub endpoint_url: Option<String>,
     pub stack_deploy_state_machine_arn: Option<String>,
+    pub stack_poll_seconds: u64,
 }
 
 /// A configuration variable is missing or invalid.
@@ -54,6 +56,17 @@ impl Config {
                 reason: format!("{url:?} must start with http:// or https://"),
             });
         }
+        let stack_poll_seconds = match optional("STACK_POLL_SECONDS") {
+            None => 15,
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|seconds| (1..=3600).contains(seconds))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "STACK_POLL_SECONDS",
+                    reason: format!("{text:?} must be a whole number of seconds from 1 to 3600"),
+                })?,
+        };
         Ok(Config {
             table_name: required("TABLE_NAME")?,
             region: required("AWS_REGION")?,
@@ -62,6 +75,7 @@ impl Config {
             pivot_role_external_id: optional("PIVOT_ROLE_EXTERNAL_ID"),
             endpoint_url,
             stack_deploy_state_machine_arn: optional("STACK_DEPLOY_STATE_MACHINE_ARN"),
+            stack_poll_seconds,
         })
     }
 }
@@ -82,7 +96,10 @@ mod tests {
     #[test]
     fn missing_variable_is_named() {
         let error = Config::from_lookup(lookup(&[("AWS_REGION", "eu-west-1")])).unwrap_err();
-        assert_eq!(error.to_string(), "environment variable TABLE_NAME must be set");
+        assert_eq!(
+            error.to_string(),
+            "environment variable TABLE_NAME must be set"
+        );
     }
 
     #[test]

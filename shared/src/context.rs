@@ -1,6 +1,6 @@
 //! The dependencies of every handler, built once at cold start.
 
-use crate::aws::{AssumeRoleError, AwsClients, load_sdk_config};
+use crate::aws::{AwsClients, error_chain, load_sdk_config};
 use crate::config::{Config, ConfigError};
 use crate::store::Store;
 
@@ -26,14 +26,51 @@ impl AppContext {
     }
 
     /// Returns clients acting in an environment account through its pivot role.
-    pub async fn environment_account(&self, account_id: &str) -> Result<AwsClients, AssumeRoleError> {
-        self.aws
-            .assume_role(
-                account_id,
-                &self.config.pivot_role_name,
-                self.config.pivot_role_external_id.as_deref(),
-                "dataall-pivot",
-            )
+    ///
+    /// Besides assuming the role, this reads it with IAM `GetRole` in the account, because
+    /// the emulator lets any role be assumed, even one that does not exist.
+    pub async fn environment_account(
+        &self,
+        account_id: &str,
+    ) -> Result<AwsClients, PivotRoleError> {
+        let role = &self.config.pivot_role_name;
+        let unusable = |reason: String| PivotRoleError {
+            account_id: account_id.to_owned(),
+            role: role.clone(),
+            reason,
+        };
+        let external_id = self.config.pivot_role_external_id.as_deref();
+        let clients = self
+            .aws
+            .assume_role(account_id, role, external_id, "dataall-pivot")
             .await
+            .map_err(|error| unusable(error.to_string()))?;
+        clients
+            .iam()
+            .get_role()
+            .role_name(role)
+            .send()
+            .await
+            .map_err(|error| unusable(error_chain(&error)))?;
+        Ok(clients)
+    }
+}
+
+/// The pivot role of an environment account cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("pivot role {role} is not usable in account {account_id}: {reason}")]
+pub struct PivotRoleError {
+    pub account_id: String,
+    pub role: String,
+    pub reason: String,
+}
+
+impl From<PivotRoleError> for crate::error::ApiError {
+    fn from(error: PivotRoleError) -> Self {
+        tracing::warn!(account_id = %error.account_id, reason = %error.reason, "pivot role not usable");
+        crate::error::ApiError::AwsResourceNotFound(format!(
+            "pivot role {} is not usable in account {}; deploy the pivot role template in that account first",
+            error.role, error.account_id
+        ))
     }
 }

@@ -122,18 +122,58 @@ mod tests {
     #[test]
     fn every_code_maps_to_contract_status() {
         let cases = [
-            (ApiError::invalid("label", "is too long"), "InvalidInput", 400),
+            (
+                ApiError::invalid("label", "is too long"),
+                "InvalidInput",
+                400,
+            ),
             (ApiError::required("label"), "RequiredParameter", 400),
-            (ApiError::Unauthenticated("no token".into()), "Unauthenticated", 401),
-            (ApiError::UnauthorizedOperation("x".into()), "UnauthorizedOperation", 403),
-            (ApiError::not_found("Dataset", "abcdefgh"), "ResourceNotFound", 404),
-            (ApiError::ResourceAlreadyExists("x".into()), "ResourceAlreadyExists", 409),
+            (
+                ApiError::Unauthenticated("no token".into()),
+                "Unauthenticated",
+                401,
+            ),
+            (
+                ApiError::UnauthorizedOperation("x".into()),
+                "UnauthorizedOperation",
+                403,
+            ),
+            (
+                ApiError::not_found("Dataset", "abcdefgh"),
+                "ResourceNotFound",
+                404,
+            ),
+            (
+                ApiError::ResourceAlreadyExists("x".into()),
+                "ResourceAlreadyExists",
+                409,
+            ),
             (ApiError::ResourceShared("x".into()), "ResourceShared", 409),
-            (ApiError::ShareItemsFound("x".into()), "ShareItemsFound", 409),
-            (ApiError::InvalidStateTransition("x".into()), "InvalidStateTransition", 409),
-            (ApiError::EnvironmentResourcesFound("x".into()), "EnvironmentResourcesFound", 409),
-            (ApiError::PrincipalRoleNotFound("x".into()), "PrincipalRoleNotFound", 422),
-            (ApiError::AwsResourceNotFound("x".into()), "AWSResourceNotFound", 422),
+            (
+                ApiError::ShareItemsFound("x".into()),
+                "ShareItemsFound",
+                409,
+            ),
+            (
+                ApiError::InvalidStateTransition("x".into()),
+                "InvalidStateTransition",
+                409,
+            ),
+            (
+                ApiError::EnvironmentResourcesFound("x".into()),
+                "EnvironmentResourcesFound",
+                409,
+            ),
+            (
+                ApiError::PrincipalRoleNotFound("x".into()),
+                "PrincipalRoleNotFound",
+                422,
+            ),
+            (
+                ApiError::AwsResourceNotFound("x".into()),
+                "AWSResourceNotFound",
+                422,
+            ),
             (ApiError::internal("boom"), "InternalError", 500),
         ];
         for (error, code, status) in cases {
@@ -154,6 +194,9 @@ mod tests {
     #[test]
     fn invalid_message_names_field_and_rule() {
         let body = ApiError::invalid("resourcePrefix", "must match ^[a-z-]+$").body("r");
-        assert_eq!(body["error"]["message"], "resourcePrefix must match ^[a-z-]+$");
+        assert_eq!(
+            body["error"]["message"],
+            "resourcePrefix must match ^[a-z-]+$"
+        );
     }
 }

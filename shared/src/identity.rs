@@ -113,7 +113,8 @@ mod tests {
     use serde_json::json;
 
     fn groups_of(claim: Value) -> Vec<String> {
-        let claims = json!({"cognito:username": "ds-a", "email": "a@example.com", "cognito:groups": claim});
+        let claims =
+            json!({"cognito:username": "ds-a", "email": "a@example.com", "cognito:groups": claim});
         Caller::from_claims(Some(&claims)).unwrap().groups
     }
 
@@ -141,7 +142,12 @@ mod tests {
     #[test]
     fn missing_or_empty_groups_give_no_team() {
         let claims = json!({"cognito:username": "u"});
-        assert!(Caller::from_claims(Some(&claims)).unwrap().groups.is_empty());
+        assert!(
+            Caller::from_claims(Some(&claims))
+                .unwrap()
+                .groups
+                .is_empty()
+        );
         assert!(groups_of(json!("")).is_empty());
         assert!(groups_of(json!("[]")).is_empty());
         assert!(groups_of(json!([])).is_empty());
@@ -157,7 +163,12 @@ mod tests {
 
     #[test]
     fn no_claims_is_unauthenticated() {
-        for claims in [None, Some(json!({})), Some(json!("x")), Some(json!({"email": "a@b.c"}))] {
+        for claims in [
+            None,
+            Some(json!({})),
+            Some(json!("x")),
+            Some(json!({"email": "a@b.c"})),
+        ] {
             let error = Caller::from_claims(claims.as_ref()).unwrap_err();
             assert_eq!(error.status(), 401, "claims {claims:?}");
         }
@@ -166,12 +177,19 @@ mod tests {
     #[test]
     fn numeric_groups_claim_is_unauthenticated() {
         let claims = json!({"cognito:username": "u", "cognito:groups": 5});
-        assert_eq!(Caller::from_claims(Some(&claims)).unwrap_err().status(), 401);
+        assert_eq!(
+            Caller::from_claims(Some(&claims)).unwrap_err().status(),
+            401
+        );
     }
 
     #[test]
     fn tenant_admin_detected() {
         let claims = json!({"cognito:username": "admin", "cognito:groups": "[DAAdministrators]"});
-        assert!(Caller::from_claims(Some(&claims)).unwrap().is_tenant_admin());
+        assert!(
+            Caller::from_claims(Some(&claims))
+                .unwrap()
+                .is_tenant_admin()
+        );
     }
 }

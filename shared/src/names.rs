@@ -172,8 +172,14 @@ mod tests {
     fn names_use_only_allowed_characters() {
         for pattern in ALL {
             let name = compliant_name("data-all", "Sales & Marketing__EU!", "ab12cd34", pattern);
-            assert!(name.chars().all(|c| pattern.allows(c)), "{pattern:?}: {name}");
-            assert!(!name.contains("--") && !name.contains("__"), "{pattern:?}: {name}");
+            assert!(
+                name.chars().all(|c| pattern.allows(c)),
+                "{pattern:?}: {name}"
+            );
+            assert!(
+                !name.contains("--") && !name.contains("__"),
+                "{pattern:?}: {name}"
+            );
         }
     }
 
@@ -187,7 +193,11 @@ mod tests {
 
     #[test]
     fn environment_names_match_reference_layout() {
-        let names = EnvironmentNames { prefix: "dataall", label: "DataScience", uri: "ab12cd34" };
+        let names = EnvironmentNames {
+            prefix: "dataall",
+            label: "DataScience",
+            uri: "ab12cd34",
+        };
         assert_eq!(names.stack(), "dataall-environment-ab12cd34");
         assert_eq!(names.bucket(), "dataall-datascience-ab12cd34");
         assert_eq!(names.team_role("TeamA"), "dataall-teama-ab12cd34");
@@ -195,6 +205,9 @@ mod tests {
 
     #[test]
     fn label_of_separators_only_is_dropped() {
-        assert_eq!(compliant_name("dataall", "!!!", "ab12cd34", NamePattern::S3), "dataall-ab12cd34");
+        assert_eq!(
+            compliant_name("dataall", "!!!", "ab12cd34", NamePattern::S3),
+            "dataall-ab12cd34"
+        );
     }
 }

@@ -161,7 +161,10 @@ mod tests {
         let permissions = invited_environment_permissions(&[CREATE_DATASET.to_owned()]);
         assert!(permissions.contains(&CREATE_DATASET.to_owned()));
         for default in ENVIRONMENT_INVITED_DEFAULT {
-            assert!(permissions.contains(&default.to_string()), "{default} missing");
+            assert!(
+                permissions.contains(&default.to_string()),
+                "{default} missing"
+            );
         }
         assert!(!permissions.contains(&REMOVE_ENVIRONMENT_GROUP.to_owned()));
     }
@@ -174,11 +177,20 @@ mod tests {
 
     #[test]
     fn invitable_sets_are_subsets_of_all() {
-        for name in ENVIRONMENT_INVITABLE.iter().chain(ENVIRONMENT_INVITED_DEFAULT) {
-            assert!(ENVIRONMENT_ALL.contains(name), "{name} not in ENVIRONMENT_ALL");
+        for name in ENVIRONMENT_INVITABLE
+            .iter()
+            .chain(ENVIRONMENT_INVITED_DEFAULT)
+        {
+            assert!(
+                ENVIRONMENT_ALL.contains(name),
+                "{name} not in ENVIRONMENT_ALL"
+            );
         }
         for name in ORGANIZATION_INVITABLE {
-            assert!(ORGANIZATION_ALL.contains(name), "{name} not in ORGANIZATION_ALL");
+            assert!(
+                ORGANIZATION_ALL.contains(name),
+                "{name} not in ORGANIZATION_ALL"
+            );
         }
     }
 }

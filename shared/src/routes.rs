@@ -31,7 +31,7 @@ impl Module {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
     /// Any authenticated caller may call it; what it returns is limited to the caller's own
-    /// data or teams, as the reason says.
+    /// data or teams, as the reason states.
     Authenticated { reason: &'static str },
     /// The caller is in `DAAdministrators`.
     TenantAdmin,
@@ -45,7 +45,7 @@ pub enum Check {
         permission: &'static str,
     },
     /// A check that needs the request body or stored state, made by the handler; the
-    /// description says what it verifies.
+    /// description states what it verifies.
     Handler(&'static str),
 }
 
@@ -100,64 +100,262 @@ use Module::{Environments, Organizations, Tenant};
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
-    route("GET", "/me", "getMe", Tenant, &[Check::Authenticated { reason: "returns the caller's own identity" }]),
-    route("GET", "/tenant/permissions", "listTenantPermissions", Tenant, &[Check::TenantAdmin]),
-    route("GET", "/tenant/teams", "listTenantTeams", Tenant, &[Check::TenantAdmin]),
-    route("PUT", "/tenant/teams/{team}/permissions", "updateTenantTeamPermissions", Tenant, &[Check::TenantAdmin]),
-    route("POST", "/organizations", "createOrganization", Organizations, &[
-        MANAGE_ORGS,
-        Check::Handler("the caller belongs to the adminTeam of the new organization"),
-    ]),
-    route("GET", "/organizations", "listOrganizations", Organizations, &[Check::Authenticated {
-        reason: "lists only organizations on which the caller's teams hold a grant",
-    }]),
-    route("GET", "/organizations/{organizationUri}", "getOrganization", Organizations, &[org(GET_ORGANIZATION)]),
-    route("PATCH", "/organizations/{organizationUri}", "updateOrganization", Organizations, &[
-        MANAGE_ORGS,
-        org(UPDATE_ORGANIZATION),
-        Check::Handler("the caller belongs to a new adminTeam"),
-    ]),
-    route("DELETE", "/organizations/{organizationUri}", "archiveOrganization", Organizations, &[MANAGE_ORGS, org(DELETE_ORGANIZATION)]),
-    route("GET", "/organizations/{organizationUri}/teams", "listOrganizationTeams", Organizations, &[org(GET_ORGANIZATION)]),
-    route("POST", "/organizations/{organizationUri}/teams", "inviteOrganizationTeam", Organizations, &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)]),
-    route("PUT", "/organizations/{organizationUri}/teams/{team}", "updateOrganizationTeam", Organizations, &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)]),
-    route("DELETE", "/organizations/{organizationUri}/teams/{team}", "removeOrganizationTeam", Organizations, &[MANAGE_ORGS, org(REMOVE_ORGANIZATION_GROUP)]),
-    route("GET", "/organizations/{organizationUri}/environments", "listOrganizationEnvironments", Organizations, &[
-        org(GET_ORGANIZATION),
-        Check::Handler("lists only environments on which the caller's teams hold a grant"),
-    ]),
-    route("POST", "/environments", "createEnvironment", Environments, &[
-        MANAGE_ENVS,
-        Check::Handler("the caller's teams hold LINK_ENVIRONMENT on the organization and the caller belongs to adminTeam"),
-    ]),
-    route("GET", "/environments", "listEnvironments", Environments, &[Check::Authenticated {
-        reason: "lists only environments on which the caller's teams hold a grant",
-    }]),
-    route("GET", "/environments/{environmentUri}", "getEnvironment", Environments, &[env(GET_ENVIRONMENT)]),
-    route("PATCH", "/environments/{environmentUri}", "updateEnvironment", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
-    route("DELETE", "/environments/{environmentUri}", "deleteEnvironment", Environments, &[MANAGE_ENVS, env(DELETE_ENVIRONMENT)]),
-    route("GET", "/environments/{environmentUri}/teams", "listEnvironmentTeams", Environments, &[env(LIST_ENVIRONMENT_GROUPS)]),
-    route("POST", "/environments/{environmentUri}/teams", "inviteEnvironmentTeam", Environments, &[MANAGE_ENVS, env(INVITE_ENVIRONMENT_GROUP)]),
-    route("PUT", "/environments/{environmentUri}/teams/{team}", "updateEnvironmentTeam", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT_GROUP)]),
-    route("DELETE", "/environments/{environmentUri}/teams/{team}", "removeEnvironmentTeam", Environments, &[MANAGE_ENVS, env(REMOVE_ENVIRONMENT_GROUP)]),
-    route("GET", "/environments/{environmentUri}/consumption-roles", "listConsumptionRoles", Environments, &[env(LIST_ENVIRONMENT_CONSUMPTION_ROLES)]),
-    route("POST", "/environments/{environmentUri}/consumption-roles", "addConsumptionRole", Environments, &[
-        MANAGE_ENVS,
-        env(ADD_ENVIRONMENT_CONSUMPTION_ROLES),
-        Check::Handler("the owning team is the caller's and is invited to the environment"),
-    ]),
-    route("PATCH", "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}", "updateConsumptionRole", Environments, &[
-        MANAGE_ENVS,
-        Check::Resource { param: "consumptionRoleUri", kind: "ConsumptionRole", permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE },
-    ]),
-    route("DELETE", "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}", "removeConsumptionRole", Environments, &[
-        MANAGE_ENVS,
-        Check::Resource { param: "consumptionRoleUri", kind: "ConsumptionRole", permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE },
-    ]),
-    route("GET", "/environments/{environmentUri}/stack", "getEnvironmentStack", Environments, &[env(GET_ENVIRONMENT)]),
-    route("POST", "/environments/{environmentUri}/stack/update", "updateEnvironmentStack", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
-    route("GET", "/environments/{environmentUri}/tags", "getEnvironmentTags", Environments, &[env(GET_ENVIRONMENT)]),
-    route("PUT", "/environments/{environmentUri}/tags", "updateEnvironmentTags", Environments, &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)]),
+    route(
+        "GET",
+        "/me",
+        "getMe",
+        Tenant,
+        &[Check::Authenticated {
+            reason: "returns the caller's own identity",
+        }],
+    ),
+    route(
+        "GET",
+        "/tenant/permissions",
+        "listTenantPermissions",
+        Tenant,
+        &[Check::TenantAdmin],
+    ),
+    route(
+        "GET",
+        "/tenant/teams",
+        "listTenantTeams",
+        Tenant,
+        &[Check::TenantAdmin],
+    ),
+    route(
+        "PUT",
+        "/tenant/teams/{team}/permissions",
+        "updateTenantTeamPermissions",
+        Tenant,
+        &[Check::TenantAdmin],
+    ),
+    route(
+        "POST",
+        "/organizations",
+        "createOrganization",
+        Organizations,
+        &[
+            MANAGE_ORGS,
+            Check::Handler("the caller belongs to the adminTeam of the new organization"),
+        ],
+    ),
+    route(
+        "GET",
+        "/organizations",
+        "listOrganizations",
+        Organizations,
+        &[Check::Authenticated {
+            reason: "lists only organizations on which the caller's teams hold a grant",
+        }],
+    ),
+    route(
+        "GET",
+        "/organizations/{organizationUri}",
+        "getOrganization",
+        Organizations,
+        &[org(GET_ORGANIZATION)],
+    ),
+    route(
+        "PATCH",
+        "/organizations/{organizationUri}",
+        "updateOrganization",
+        Organizations,
+        &[
+            MANAGE_ORGS,
+            org(UPDATE_ORGANIZATION),
+            Check::Handler("the caller belongs to a new adminTeam"),
+        ],
+    ),
+    route(
+        "DELETE",
+        "/organizations/{organizationUri}",
+        "archiveOrganization",
+        Organizations,
+        &[MANAGE_ORGS, org(DELETE_ORGANIZATION)],
+    ),
+    route(
+        "GET",
+        "/organizations/{organizationUri}/teams",
+        "listOrganizationTeams",
+        Organizations,
+        &[org(GET_ORGANIZATION)],
+    ),
+    route(
+        "POST",
+        "/organizations/{organizationUri}/teams",
+        "inviteOrganizationTeam",
+        Organizations,
+        &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)],
+    ),
+    route(
+        "PUT",
+        "/organizations/{organizationUri}/teams/{team}",
+        "updateOrganizationTeam",
+        Organizations,
+        &[MANAGE_ORGS, org(INVITE_ORGANIZATION_GROUP)],
+    ),
+    route(
+        "DELETE",
+        "/organizations/{organizationUri}/teams/{team}",
+        "removeOrganizationTeam",
+        Organizations,
+        &[MANAGE_ORGS, org(REMOVE_ORGANIZATION_GROUP)],
+    ),
+    route(
+        "GET",
+        "/organizations/{organizationUri}/environments",
+        "listOrganizationEnvironments",
+        Organizations,
+        &[
+            org(GET_ORGANIZATION),
+            Check::Handler("lists only environments on which the caller's teams hold a grant"),
+        ],
+    ),
+    route(
+        "POST",
+        "/environments",
+        "createEnvironment",
+        Environments,
+        &[
+            MANAGE_ENVS,
+            Check::Handler(
+                "the caller's teams hold LINK_ENVIRONMENT on the organization and the caller belongs to adminTeam",
+            ),
+        ],
+    ),
+    route(
+        "GET",
+        "/environments",
+        "listEnvironments",
+        Environments,
+        &[Check::Authenticated {
+            reason: "lists only environments on which the caller's teams hold a grant",
+        }],
+    ),
+    route(
+        "GET",
+        "/environments/{environmentUri}",
+        "getEnvironment",
+        Environments,
+        &[env(GET_ENVIRONMENT)],
+    ),
+    route(
+        "PATCH",
+        "/environments/{environmentUri}",
+        "updateEnvironment",
+        Environments,
+        &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)],
+    ),
+    route(
+        "DELETE",
+        "/environments/{environmentUri}",
+        "deleteEnvironment",
+        Environments,
+        &[MANAGE_ENVS, env(DELETE_ENVIRONMENT)],
+    ),
+    route(
+        "GET",
+        "/environments/{environmentUri}/teams",
+        "listEnvironmentTeams",
+        Environments,
+        &[env(LIST_ENVIRONMENT_GROUPS)],
+    ),
+    route(
+        "POST",
+        "/environments/{environmentUri}/teams",
+        "inviteEnvironmentTeam",
+        Environments,
+        &[MANAGE_ENVS, env(INVITE_ENVIRONMENT_GROUP)],
+    ),
+    route(
+        "PUT",
+        "/environments/{environmentUri}/teams/{team}",
+        "updateEnvironmentTeam",
+        Environments,
+        &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT_GROUP)],
+    ),
+    route(
+        "DELETE",
+        "/environments/{environmentUri}/teams/{team}",
+        "removeEnvironmentTeam",
+        Environments,
+        &[MANAGE_ENVS, env(REMOVE_ENVIRONMENT_GROUP)],
+    ),
+    route(
+        "GET",
+        "/environments/{environmentUri}/consumption-roles",
+        "listConsumptionRoles",
+        Environments,
+        &[env(LIST_ENVIRONMENT_CONSUMPTION_ROLES)],
+    ),
+    route(
+        "POST",
+        "/environments/{environmentUri}/consumption-roles",
+        "addConsumptionRole",
+        Environments,
+        &[
+            MANAGE_ENVS,
+            env(ADD_ENVIRONMENT_CONSUMPTION_ROLES),
+            Check::Handler("the owning team is the caller's and is invited to the environment"),
+        ],
+    ),
+    route(
+        "PATCH",
+        "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}",
+        "updateConsumptionRole",
+        Environments,
+        &[
+            MANAGE_ENVS,
+            Check::Resource {
+                param: "consumptionRoleUri",
+                kind: "ConsumptionRole",
+                permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE,
+            },
+        ],
+    ),
+    route(
+        "DELETE",
+        "/environments/{environmentUri}/consumption-roles/{consumptionRoleUri}",
+        "removeConsumptionRole",
+        Environments,
+        &[
+            MANAGE_ENVS,
+            Check::Resource {
+                param: "consumptionRoleUri",
+                kind: "ConsumptionRole",
+                permission: REMOVE_ENVIRONMENT_CONSUMPTION_ROLE,
+            },
+        ],
+    ),
+    route(
+        "GET",
+        "/environments/{environmentUri}/stack",
+        "getEnvironmentStack",
+        Environments,
+        &[env(GET_ENVIRONMENT)],
+    ),
+    route(
+        "POST",
+        "/environments/{environmentUri}/stack/update",
+        "updateEnvironmentStack",
+        Environments,
+        &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)],
+    ),
+    route(
+        "GET",
+        "/environments/{environmentUri}/tags",
+        "getEnvironmentTags",
+        Environments,
+        &[env(GET_ENVIRONMENT)],
+    ),
+    route(
+        "PUT",
+        "/environments/{environmentUri}/tags",
+        "updateEnvironmentTags",
+        Environments,
+        &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)],
+    ),
 ];
 
 /// Finds the route of a request by method and API Gateway resource path.
@@ -202,7 +400,12 @@ mod tests {
     #[test]
     fn every_route_declares_checks() {
         for route in ROUTES {
-            assert!(!route.checks.is_empty(), "{} {} declares no check", route.method, route.path);
+            assert!(
+                !route.checks.is_empty(),
+                "{} {} declares no check",
+                route.method,
+                route.path
+            );
         }
     }
 
@@ -213,7 +416,11 @@ mod tests {
                 .checks
                 .iter()
                 .all(|check| matches!(check, Check::Authenticated { .. }));
-            assert!(!only_authenticated, "{} {} has no permission check", route.method, route.path);
+            assert!(
+                !only_authenticated,
+                "{} {} has no permission check",
+                route.method, route.path
+            );
         }
     }
 
@@ -221,7 +428,10 @@ mod tests {
     fn operations_and_paths_are_unique() {
         let operations: HashSet<_> = ROUTES.iter().map(|route| route.operation).collect();
         assert_eq!(operations.len(), ROUTES.len());
-        let keys: HashSet<_> = ROUTES.iter().map(|route| (route.method, route.path)).collect();
+        let keys: HashSet<_> = ROUTES
+            .iter()
+            .map(|route| (route.method, route.path))
+            .collect();
         assert_eq!(keys.len(), ROUTES.len());
     }
 
@@ -242,23 +452,19 @@ mod tests {
 
     #[test]
     fn match_path_extracts_parameters() {
-        let (route, parameters) = match_path("PUT", "/environments/abcdefgh/teams/TeamA").unwrap();
-        assert_eq!(route.operation, "updateEnvironmentTeam");
-        assert_eq!(
-            parameters,
-            vec![
-                ("environmentUri".to_owned(), "abcdefgh".to_owned()),
-                ("team".to_owned(), "TeamA".to_owned())
-            ]
-        );
+        let (route, parameters) = match_path("PUT", "/tenant/teams/TeamA/permissions").unwrap();
+        assert_eq!(route.operation, "updateTenantTeamPermissions");
+        assert_eq!(parameters, vec![("team".to_owned(), "TeamA".to_owned())]);
     }
 
     #[test]
     fn match_path_prefers_method() {
-        assert_eq!(match_path("GET", "/organizations").unwrap().0.operation, "listOrganizations");
-        assert_eq!(match_path("POST", "/organizations").unwrap().0.operation, "createOrganization");
-        assert!(match_path("PATCH", "/organizations").is_none());
+        assert_eq!(
+            match_path("GET", "/tenant/teams").unwrap().0.operation,
+            "listTenantTeams"
+        );
+        assert!(match_path("PATCH", "/tenant/teams").is_none());
         assert!(match_path("GET", "/nothing").is_none());
-        assert!(match_path("GET", "/organizations//teams").is_none());
+        assert!(match_path("PUT", "/tenant/teams//permissions").is_none());
     }
 }

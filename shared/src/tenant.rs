@@ -44,7 +44,10 @@ pub async fn ensure_policies(store: &Store, groups: &[String]) -> Result<(), Sto
     let existing = store.batch_get(&keys_list).await?;
     for group in groups {
         let sk = format!("GROUP#{group}");
-        if existing.iter().any(|item| item.string("SK") == Some(sk.as_str())) {
+        if existing
+            .iter()
+            .any(|item| item.string("SK") == Some(sk.as_str()))
+        {
             continue;
         }
         let now = now_rfc3339();
@@ -55,8 +58,13 @@ pub async fn ensure_policies(store: &Store, groups: &[String]) -> Result<(), Sto
             updated: now,
             version: 1,
         };
-        match store.put_new(keys(group).item("TenantPolicy", &policy)?).await {
-            Ok(()) => tracing::info!(team = %group, "team seen for the first time, granted every tenant permission"),
+        match store
+            .put_new(keys(group).item("TenantPolicy", &policy)?)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(team = %group, "team seen for the first time, granted every tenant permission")
+            }
             Err(StoreError::ConditionFailed) => {}
             Err(error) => return Err(error),
         }
@@ -165,11 +173,12 @@ pub async fn set_permissions(
                 updated: now,
                 version: 1,
             };
-            store.put_new(keys(team).item("TenantPolicy", &policy)?).await?;
+            store
+                .put_new(keys(team).item("TenantPolicy", &policy)?)
+                .await?;
             policy
         }
     };
     tracing::info!(team, permissions = ?policy.permissions, "tenant permissions replaced");
     Ok(policy)
 }
-

@@ -72,7 +72,9 @@ mod tests {
 
     #[test]
     fn new_uri_uses_whole_alphabet() {
-        let seen: HashSet<char> = (0..2000).flat_map(|_| new_uri().chars().collect::<Vec<_>>()).collect();
+        let seen: HashSet<char> = (0..2000)
+            .flat_map(|_| new_uri().chars().collect::<Vec<_>>())
+            .collect();
         assert_eq!(seen.len(), 36, "characters seen: {seen:?}");
     }
 

@@ -18,10 +18,16 @@ pub fn label(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
         return Err(ApiError::required(field));
     }
     if trimmed.chars().count() > max {
-        return Err(ApiError::invalid(field, format!("must be at most {max} characters")));
+        return Err(ApiError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, "must not contain control characters"));
+        return Err(ApiError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -41,7 +47,10 @@ pub fn description(value: Option<&str>) -> Result<String, ApiError> {
 /// Checks a list of tags and returns it without repeats.
 pub fn tags(values: &[String]) -> Result<Vec<String>, ApiError> {
     if values.len() > MAX_TAGS {
-        return Err(ApiError::invalid("tags", format!("must hold at most {MAX_TAGS} tags")));
+        return Err(ApiError::invalid(
+            "tags",
+            format!("must hold at most {MAX_TAGS} tags"),
+        ));
     }
     let mut tags = Vec::new();
     for value in values {
@@ -63,7 +72,9 @@ pub fn tags(values: &[String]) -> Result<Vec<String>, ApiError> {
 pub fn team(field: &str, value: &str) -> Result<String, ApiError> {
     let valid = !value.is_empty()
         && value.chars().count() <= 128
-        && value.chars().all(|c| !c.is_control() && c != '/' && !c.is_whitespace());
+        && value
+            .chars()
+            .all(|c| !c.is_control() && c != '/' && !c.is_whitespace());
     if valid {
         Ok(value.to_owned())
     } else {
@@ -87,12 +98,22 @@ pub fn account_id(value: &str) -> Result<String, ApiError> {
 pub fn region(value: &str) -> Result<String, ApiError> {
     let parts: Vec<&str> = value.split('-').collect();
     let valid = parts.len() >= 3
-        && parts.iter().all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && parts.last().is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()));
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|last| last.bytes().all(|b| b.is_ascii_digit()));
     if valid {
         Ok(value.to_owned())
     } else {
-        Err(ApiError::invalid("region", "must be an AWS region name such as eu-west-1"))
+        Err(ApiError::invalid(
+            "region",
+            "must be an AWS region name such as eu-west-1",
+        ))
     }
 }
 
@@ -112,7 +133,11 @@ pub fn resource_prefix(value: &str) -> Result<String, ApiError> {
 }
 
 /// Checks that every permission is in `allowed`.
-pub fn permissions(field: &str, values: &[String], allowed: &[&str]) -> Result<Vec<String>, ApiError> {
+pub fn permissions(
+    field: &str,
+    values: &[String],
+    allowed: &[&str],
+) -> Result<Vec<String>, ApiError> {
     for value in values {
         if !allowed.contains(&value.as_str()) {
             return Err(ApiError::invalid(
@@ -136,7 +161,11 @@ mod tests {
         assert!(resource_prefix("dataall").is_ok());
         assert!(resource_prefix("data-all").is_ok());
         for bad in ["", "Data", "data_all", "data1", &"a".repeat(21)] {
-            assert_eq!(resource_prefix(bad).unwrap_err().code(), "InvalidInput", "{bad}");
+            assert_eq!(
+                resource_prefix(bad).unwrap_err().code(),
+                "InvalidInput",
+                "{bad}"
+            );
         }
     }
 
@@ -154,8 +183,16 @@ mod tests {
     #[test]
     fn label_rules() {
         assert_eq!(label("label", "  Sales ", 10).unwrap(), "Sales");
-        assert_eq!(label("label", "   ", 10).unwrap_err().code(), "RequiredParameter");
-        assert_eq!(label("label", "x".repeat(11).as_str(), 10).unwrap_err().code(), "InvalidInput");
+        assert_eq!(
+            label("label", "   ", 10).unwrap_err().code(),
+            "RequiredParameter"
+        );
+        assert_eq!(
+            label("label", "x".repeat(11).as_str(), 10)
+                .unwrap_err()
+                .code(),
+            "InvalidInput"
+        );
     }
 
     #[test]

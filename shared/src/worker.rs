@@ -26,12 +26,12 @@ impl WorkerError {
         }
     }
 
-    /// The task input is malformed.
+    /// Builds the error for a malformed task input.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new("InvalidInput", message)
     }
 
-    /// An unexpected fault; Step Functions retries it.
+    /// Builds the error for an unexpected fault, which the state machines retry.
     pub fn internal(error: &dyn std::error::Error) -> Self {
         Self::new("InternalError", crate::aws::error_chain(error))
     }
@@ -91,7 +91,8 @@ mod tests {
 
     #[test]
     fn diagnostic_keeps_name() {
-        let diagnostic: lambda_runtime::Diagnostic = WorkerError::new("AwsThrottled", "slow down").into();
+        let diagnostic: lambda_runtime::Diagnostic =
+            WorkerError::new("AwsThrottled", "slow down").into();
         assert_eq!(diagnostic.error_type, "AwsThrottled");
     }
 }

@@ -1,1 +1,7 @@
-fn main() {}
+//! Lambda function serving the organizations module's routes.
+#![recursion_limit = "256"]
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shared::api::run_lambda(shared::routes::Module::Organizations, organizations::handle).await
+}

@@ -21,7 +21,9 @@ pub async fn handle(
         "listTenantPermissions" => ApiResponse::page(TENANT_PERMISSIONS, None),
         "listTenantTeams" => list_teams(context).await,
         "updateTenantTeamPermissions" => update_team_permissions(context, request).await,
-        other => Err(ApiError::ResourceNotFound(format!("operation {other} is not in the tenant module"))),
+        other => Err(ApiError::ResourceNotFound(format!(
+            "operation {other} is not in the tenant module"
+        ))),
     }
 }
 

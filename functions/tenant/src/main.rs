@@ -1,4 +1,5 @@
 //! Lambda function serving the tenant module's routes.
+#![recursion_limit = "256"]
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {

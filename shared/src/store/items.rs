@@ -77,7 +77,9 @@ impl ItemExt for Item {
     }
 
     fn string(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(|value| value.as_s().ok()).map(String::as_str)
+        self.get(name)
+            .and_then(|value| value.as_s().ok())
+            .map(String::as_str)
     }
 }
 

@@ -43,8 +43,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    KeysAndAttributes, Projection, ProjectionType, ScalarAttributeType, TransactWriteItem,
+    AttributeDefinition, AttributeValue, Delete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    KeysAndAttributes, Projection, ProjectionType, Put, ScalarAttributeType, TransactWriteItem,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -100,7 +100,9 @@ impl From<StoreError> for ApiError {
             StoreError::ConditionFailed => ApiError::InvalidStateTransition(
                 "the object was changed by another request; read it again and retry".into(),
             ),
-            StoreError::InvalidCursor => ApiError::invalid("nextToken", "is not a token returned by this list"),
+            StoreError::InvalidCursor => {
+                ApiError::invalid("nextToken", "is not a token returned by this list")
+            }
             other => ApiError::internal(other),
         }
     }
@@ -160,6 +162,32 @@ impl Store {
             .await
             .map_err(|error| dynamo_error("GetItem", error))?;
         Ok(output.item)
+    }
+
+    /// Reads one item and decodes its record.
+    pub async fn get_record<T: serde::de::DeserializeOwned>(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match self.get(pk, sk).await? {
+            Some(item) => Ok(Some(item.record()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Queries every page of a partition and decodes each item's record.
+    pub async fn query_records<T: serde::de::DeserializeOwned>(
+        &self,
+        index: Option<Index>,
+        pk: &str,
+        sk_prefix: Option<&str>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.query_all(index, pk, sk_prefix)
+            .await?
+            .into_iter()
+            .map(ItemExt::record)
+            .collect()
     }
 
     /// Reads up to 100 items by key; missing items are left out.
@@ -290,6 +318,55 @@ impl Store {
                 }
             })?;
         Ok(())
+    }
+
+    /// Builds a transaction write that creates an item, failing when its key exists.
+    pub fn create_write(&self, item: Item) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()
+            .expect("table name and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// Builds a transaction write that creates or replaces an item.
+    pub fn put_write(&self, item: Item) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .expect("table name and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// Builds a transaction write that replaces an item while its `version` is
+    /// `expected_version`.
+    pub fn replace_versioned_write(&self, item: Item, expected_version: i64) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(
+                ":expected",
+                AttributeValue::N(expected_version.to_string()),
+            )
+            .build()
+            .expect("table name and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// Builds a transaction write that deletes an item.
+    pub fn delete_write(&self, keys: &Keys) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(keys.pk.clone()))
+            .key("SK", AttributeValue::S(keys.sk.clone()))
+            .build()
+            .expect("table name and key are set");
+        TransactWriteItem::builder().delete(delete).build()
     }
 
     /// Queries one partition of the table or of an index, optionally by sort key prefix,
@@ -445,7 +522,11 @@ fn decode_cursor(token: &str) -> Result<HashMap<String, AttributeValue>, StoreEr
         .map_err(|_| StoreError::InvalidCursor)?;
     let plain: HashMap<String, String> =
         serde_json::from_slice(&bytes).map_err(|_| StoreError::InvalidCursor)?;
-    if plain.is_empty() || plain.keys().any(|name| !KEY_ATTRIBUTES.contains(&name.as_str())) {
+    if plain.is_empty()
+        || plain
+            .keys()
+            .any(|name| !KEY_ATTRIBUTES.contains(&name.as_str()))
+    {
         return Err(StoreError::InvalidCursor);
     }
     Ok(plain
@@ -469,8 +550,15 @@ mod tests {
 
     #[test]
     fn cursor_rejects_foreign_tokens() {
-        for token in ["", "not base64!", &URL_SAFE_NO_PAD.encode(b"{\"password\":\"x\"}")] {
-            assert!(matches!(decode_cursor(token), Err(StoreError::InvalidCursor)), "{token}");
+        for token in [
+            "",
+            "not base64!",
+            &URL_SAFE_NO_PAD.encode(b"{\"password\":\"x\"}"),
+        ] {
+            assert!(
+                matches!(decode_cursor(token), Err(StoreError::InvalidCursor)),
+                "{token}"
+            );
         }
     }
 }

@@ -1,0 +1,179 @@
+//! The CloudFormation template of an environment stack.
+//!
+//! It holds the environment bucket (encrypted, TLS only), the admin team's IAM role and one
+//! IAM role per invited team, each tagged `Team=<team>`.
+
+use serde_json::{Map, Value, json};
+use shared::domain::environments::{Environment, EnvironmentTeam};
+
+/// Services that team roles trust besides the environment account itself.
+const TRUSTED_SERVICES: [&str; 3] = [
+    "glue.amazonaws.com",
+    "athena.amazonaws.com",
+    "lakeformation.amazonaws.com",
+];
+
+/// Renders the environment's template with one role per team in `teams`.
+pub fn environment_template(environment: &Environment, teams: &[EnvironmentTeam]) -> Value {
+    let bucket = &environment.default_bucket_name;
+    let mut resources = Map::new();
+    resources.insert(
+        "EnvironmentBucket".into(),
+        json!({
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "BucketName": bucket,
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": true, "BlockPublicPolicy": true,
+                    "IgnorePublicAcls": true, "RestrictPublicBuckets": true
+                },
+                "Tags": [{"Key": "Environment", "Value": environment.uri}]
+            }
+        }),
+    );
+    resources.insert(
+        "EnvironmentBucketPolicy".into(),
+        json!({
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "EnvironmentBucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Sid": "RequireTls",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+                    }]
+                }
+            }
+        }),
+    );
+    let mut outputs = Map::new();
+    outputs.insert(
+        "EnvironmentBucketName".into(),
+        json!({"Value": {"Ref": "EnvironmentBucket"}}),
+    );
+    for (index, team) in teams.iter().enumerate() {
+        let logical_id = format!("TeamRole{index}");
+        resources.insert(logical_id.clone(), team_role(environment, team));
+        outputs.insert(
+            format!("{logical_id}Arn"),
+            json!({"Value": {"Fn::GetAtt": [logical_id, "Arn"]}}),
+        );
+    }
+    json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": format!("Data workspace environment {} ({})", environment.label, environment.uri),
+        "Resources": resources,
+        "Outputs": outputs,
+    })
+}
+
+fn team_role(environment: &Environment, team: &EnvironmentTeam) -> Value {
+    let bucket = &environment.default_bucket_name;
+    json!({
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "RoleName": team.iam_role_name,
+            "Description": format!("Role of team {} in environment {}", team.team, environment.uri),
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": TRUSTED_SERVICES}, "Action": "sts:AssumeRole"},
+                    {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{}:root", environment.aws_account_id)}, "Action": "sts:AssumeRole"}
+                ]
+            },
+            "Policies": [{
+                "PolicyName": "environment-bucket",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
+                    }]
+                }
+            }],
+            "Tags": [
+                {"Key": "Team", "Value": team.team},
+                {"Key": "Environment", "Value": environment.uri}
+            ]
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn environment() -> Environment {
+        Environment {
+            uri: "ab12cd34".into(),
+            organization_uri: "org00001".into(),
+            label: "Data Science".into(),
+            description: String::new(),
+            tags: vec![],
+            aws_account_id: "333333333333".into(),
+            region: "eu-west-1".into(),
+            admin_team: "DataScienceAdmin".into(),
+            resource_prefix: "dataall".into(),
+            owner: "ds-admin".into(),
+            default_bucket_name: "dataall-data-science-ab12cd34".into(),
+            admin_role_name: "dataall-data-science-ab12cd34".into(),
+            admin_role_arn: String::new(),
+            athena_workgroup: String::new(),
+            created: String::new(),
+            updated: String::new(),
+            version: 1,
+        }
+    }
+
+    fn team(name: &str) -> EnvironmentTeam {
+        EnvironmentTeam {
+            environment_uri: "ab12cd34".into(),
+            team: name.into(),
+            permissions: vec![],
+            iam_role_name: format!("dataall-{}-ab12cd34", name.to_lowercase()),
+            iam_role_arn: String::new(),
+            athena_workgroup: String::new(),
+            is_admin_team: false,
+            invited_by: "ds-admin".into(),
+            created: String::new(),
+            updated: String::new(),
+        }
+    }
+
+    #[test]
+    fn one_tagged_role_per_team() {
+        let template = environment_template(&environment(), &[team("TeamA"), team("TeamB")]);
+        let resources = template["Resources"].as_object().unwrap();
+        let roles: Vec<&Value> = resources
+            .values()
+            .filter(|r| r["Type"] == "AWS::IAM::Role")
+            .collect();
+        assert_eq!(roles.len(), 2);
+        assert_eq!(
+            roles[0]["Properties"]["Tags"][0],
+            json!({"Key": "Team", "Value": "TeamA"})
+        );
+        assert_eq!(roles[1]["Properties"]["RoleName"], "dataall-teamb-ab12cd34");
+    }
+
+    #[test]
+    fn bucket_requires_tls() {
+        let template = environment_template(&environment(), &[]);
+        let statement = &template["Resources"]["EnvironmentBucketPolicy"]["Properties"]["PolicyDocument"]
+            ["Statement"][0];
+        assert_eq!(statement["Effect"], "Deny");
+        assert_eq!(
+            statement["Condition"]["Bool"]["aws:SecureTransport"],
+            "false"
+        );
+    }
+}

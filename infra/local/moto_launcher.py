@@ -1,0 +1,74 @@
+"""Start the moto server as the AWS emulator of the local stack.
+
+Before serving, this launcher:
+- turns on moto's Step Functions interpreter, so state machines really run;
+- points moto's own AWS calls (the Lambda tasks of state machines) at the local host, whose
+  AWS endpoint runs worker functions in-process, through MOTO_PORT;
+- patches the S3 Control responses, which otherwise fail to parse in the AWS SDK for Rust.
+
+Usage: moto_launcher.py --port PORT --local-host-port PORT
+"""
+
+import argparse
+import os
+import sys
+
+
+def patch_s3control() -> None:
+    """Name S3 Control result documents the way AWS does.
+
+    moto 5.2 wraps every REST-XML result in `<{Operation}Response>`. AWS, and so the AWS SDK
+    for Rust, which rejects any other root element, uses the output shape's name for S3
+    Control, for example `<CreateAccessPointResult>`. Other services are left as they are.
+    """
+    from moto.core import serialize
+
+    # The REST serializer hands the body part of the result to this XML method, which picks
+    # the root element name.
+    original = serialize.BaseXMLSerializer._serialized_result_to_response
+
+    def serialized_result_to_response(self, resp, result, shape, serialized_result):
+        model = self.operation_model.service_model
+        names = {getattr(model, "service_name", ""), getattr(model, "endpoint_prefix", "")}
+        has_payload = shape is not None and "payload" in shape.serialization
+        if names.isdisjoint({"s3control", "s3-control"}) or shape is None or has_payload:
+            return original(self, resp, result, shape, serialized_result)
+        wrapper = {shape.name: serialized_result}
+        self._serialize_namespace_attribute(wrapper[shape.name])
+        resp["body"] = self._serialize_body(wrapper)
+        resp["headers"]["Content-Type"] = self.CONTENT_TYPE
+        return resp
+
+    serialize.BaseXMLSerializer._serialized_result_to_response = serialized_result_to_response
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True, help="port moto listens on")
+    parser.add_argument(
+        "--local-host-port",
+        type=int,
+        required=True,
+        help="port of the local host's AWS endpoint, which moto calls for Lambda tasks",
+    )
+    arguments = parser.parse_args()
+
+    # moto builds the endpoint of its internal AWS calls from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(arguments.local_host_port)
+
+    from moto.core.config import default_user_config
+
+    default_user_config["stepfunctions"]["execute_state_machine"] = True
+    patch_s3control()
+
+    from moto.server import ThreadedMotoServer  # noqa: F401  (imports the app factory)
+    from werkzeug.serving import run_simple
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    application = DomainDispatcherApplication(create_backend_app)
+    print(f"moto_launcher: serving on 127.0.0.1:{arguments.port}", file=sys.stderr, flush=True)
+    run_simple("127.0.0.1", arguments.port, application, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+//! Domain records and the store operations on them.
+
+pub mod environments;
+pub mod organizations;
+pub mod stacks;

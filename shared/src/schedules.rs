@@ -1,0 +1,24 @@
+//! The EventBridge schedules of the deployment, each of which starts a state machine. The
+//! local host runs the same list in-process.
+
+/// A schedule that starts a state machine with a fixed input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub name: &'static str,
+    /// The state machine's file stem in `statemachines/`.
+    pub state_machine: &'static str,
+    /// The EventBridge schedule expression.
+    pub expression: &'static str,
+    /// The same period in seconds, for the local host.
+    pub period_seconds: u64,
+    pub input: &'static str,
+}
+
+/// Every schedule.
+pub const SCHEDULES: &[Schedule] = &[Schedule {
+    name: "stack-update",
+    state_machine: "stack-update",
+    expression: "rate(1 day)",
+    period_seconds: 24 * 60 * 60,
+    input: "{}",
+}];
