@@ -4,7 +4,9 @@ Before serving, this launcher:
 - turns on moto's Step Functions interpreter, so state machines really run;
 - points moto's own AWS calls (the Lambda tasks of state machines) at the local host, whose
   AWS endpoint runs worker functions in-process, through MOTO_PORT;
-- patches the S3 Control responses, which otherwise fail to parse in the AWS SDK for Rust.
+- patches the S3 Control responses, which otherwise fail to parse in the AWS SDK for Rust;
+- patches KMS keys created by CloudFormation, whose key policy moto otherwise stores in a
+  form its own DescribeKey cannot read.
 
 Usage: moto_launcher.py --port PORT --local-host-port PORT
 """
@@ -42,6 +44,28 @@ def patch_s3control() -> None:
     serialize.BaseXMLSerializer._serialized_result_to_response = serialized_result_to_response
 
 
+def patch_kms_cloudformation() -> None:
+    """Store the KeyPolicy of a KMS key created by CloudFormation as JSON text.
+
+    moto 5.2 keeps the template's KeyPolicy object as it is, while the rest of its KMS code
+    expects the text that the KMS API stores, so DescribeKey on such a key fails with a server
+    error. The patch serialises the object before the key is created.
+    """
+    import json
+
+    from moto.kms import models
+
+    original = models.Key.create_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        if isinstance(properties.get("KeyPolicy"), dict):
+            properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    models.Key.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True, help="port moto listens on")
@@ -60,6 +84,7 @@ def main() -> None:
 
     default_user_config["stepfunctions"]["execute_state_machine"] = True
     patch_s3control()
+    patch_kms_cloudformation()
 
     from moto.server import ThreadedMotoServer  # noqa: F401  (imports the app factory)
     from werkzeug.serving import run_simple

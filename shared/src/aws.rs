@@ -49,6 +49,16 @@ impl AwsClients {
         }
     }
 
+    /// Returns the same clients acting in another region.
+    pub fn in_region(&self, region: &str) -> AwsClients {
+        let sdk_config = self
+            .sdk_config
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build();
+        AwsClients::new(sdk_config, self.endpoint_url.clone())
+    }
+
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.sdk_config)
     }

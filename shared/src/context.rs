@@ -25,13 +25,14 @@ impl AppContext {
         AppContext { config, aws, store }
     }
 
-    /// Returns clients acting in an environment account through its pivot role.
+    /// Returns clients acting in an environment account and region through its pivot role.
     ///
     /// Besides assuming the role, this reads it with IAM `GetRole` in the account, because
     /// the emulator lets any role be assumed, even one that does not exist.
     pub async fn environment_account(
         &self,
         account_id: &str,
+        region: &str,
     ) -> Result<AwsClients, PivotRoleError> {
         let role = &self.config.pivot_role_name;
         let unusable = |reason: String| PivotRoleError {
@@ -44,7 +45,8 @@ impl AppContext {
             .aws
             .assume_role(account_id, role, external_id, "dataall-pivot")
             .await
-            .map_err(|error| unusable(error.to_string()))?;
+            .map_err(|error| unusable(error.to_string()))?
+            .in_region(region);
         clients
             .iam()
             .get_role()

@@ -17,6 +17,7 @@ pub mod permissions;
 pub mod routes;
 pub mod schedules;
 pub mod store;
+pub mod table_sync;
 pub mod tenant;
 pub mod time;
 pub mod uri;

@@ -133,6 +133,60 @@ pub const ENVIRONMENT_INVITABLE: &[&str] = &[
 /// Everything on a consumption role: granted to its owning team.
 pub const CONSUMPTION_ROLE_ALL: &[&str] = &[REMOVE_ENVIRONMENT_CONSUMPTION_ROLE];
 
+// Dataset permissions.
+pub const GET_DATASET: &str = "GET_DATASET";
+pub const LIST_DATASET_FOLDERS: &str = "LIST_DATASET_FOLDERS";
+pub const CREDENTIALS_DATASET: &str = "CREDENTIALS_DATASET";
+pub const UPDATE_DATASET: &str = "UPDATE_DATASET";
+pub const SYNC_DATASET: &str = "SYNC_DATASET";
+pub const CRAWL_DATASET: &str = "CRAWL_DATASET";
+pub const DELETE_DATASET: &str = "DELETE_DATASET";
+pub const UPDATE_DATASET_TABLE: &str = "UPDATE_DATASET_TABLE";
+pub const DELETE_DATASET_TABLE: &str = "DELETE_DATASET_TABLE";
+pub const CREATE_DATASET_FOLDER: &str = "CREATE_DATASET_FOLDER";
+pub const DELETE_DATASET_FOLDER: &str = "DELETE_DATASET_FOLDER";
+pub const UPDATE_DATASET_FOLDER: &str = "UPDATE_DATASET_FOLDER";
+pub const MANAGE_DATASETS: &str = "MANAGE_DATASETS";
+
+/// Everything on a dataset: granted to its owner team and its environment's admin team.
+pub const DATASET_ALL: &[&str] = &[
+    GET_DATASET,
+    LIST_DATASET_FOLDERS,
+    CREDENTIALS_DATASET,
+    UPDATE_DATASET,
+    SYNC_DATASET,
+    CRAWL_DATASET,
+    DELETE_DATASET,
+    UPDATE_DATASET_TABLE,
+    DELETE_DATASET_TABLE,
+    CREATE_DATASET_FOLDER,
+    DELETE_DATASET_FOLDER,
+    UPDATE_DATASET_FOLDER,
+];
+
+/// What the stewards team gets on a dataset: read access without dataset credentials.
+pub const DATASET_STEWARD: &[&str] = &[GET_DATASET, LIST_DATASET_FOLDERS];
+
+// Table and folder permissions.
+pub const GET_DATASET_TABLE: &str = "GET_DATASET_TABLE";
+pub const PREVIEW_DATASET_TABLE: &str = "PREVIEW_DATASET_TABLE";
+pub const GET_DATASET_FOLDER: &str = "GET_DATASET_FOLDER";
+
+/// Everything on a table: granted to the owner team and the stewards.
+pub const DATASET_TABLE_ALL: &[&str] = &[
+    GET_DATASET_TABLE,
+    PREVIEW_DATASET_TABLE,
+    "CREATE_TABLE_DATA_FILTER",
+    "DELETE_TABLE_DATA_FILTER",
+    "LIST_TABLE_DATA_FILTERS",
+];
+
+/// What a team with the table shared gets on it.
+pub const DATASET_TABLE_READ: &[&str] = &[GET_DATASET_TABLE, PREVIEW_DATASET_TABLE];
+
+/// What the owner team, the stewards and teams with the folder shared get on a folder.
+pub const DATASET_FOLDER_READ: &[&str] = &[GET_DATASET_FOLDER];
+
 /// Computes the environment permissions of an invited team from the ones requested: the
 /// invited defaults are always added, and `UPDATE_ENVIRONMENT_GROUP` brings
 /// `REMOVE_ENVIRONMENT_GROUP` with it.

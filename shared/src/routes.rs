@@ -12,10 +12,16 @@ pub enum Module {
     Tenant,
     Organizations,
     Environments,
+    Datasets,
 }
 
 impl Module {
-    pub const ALL: [Module; 3] = [Module::Tenant, Module::Organizations, Module::Environments];
+    pub const ALL: [Module; 4] = [
+        Module::Tenant,
+        Module::Organizations,
+        Module::Environments,
+        Module::Datasets,
+    ];
 
     /// Returns the name of the module's crate and binary.
     pub fn name(self) -> &'static str {
@@ -23,6 +29,7 @@ impl Module {
             Module::Tenant => "tenant",
             Module::Organizations => "organizations",
             Module::Environments => "environments",
+            Module::Datasets => "datasets",
         }
     }
 }
@@ -96,7 +103,33 @@ const fn env(permission: &'static str) -> Check {
 const MANAGE_ORGS: Check = Check::Tenant(MANAGE_ORGANIZATIONS);
 const MANAGE_ENVS: Check = Check::Tenant(MANAGE_ENVIRONMENTS);
 
-use Module::{Environments, Organizations, Tenant};
+const fn dataset(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "datasetUri",
+        kind: "Dataset",
+        permission,
+    }
+}
+
+const fn table(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "tableUri",
+        kind: "Table",
+        permission,
+    }
+}
+
+const fn folder(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "folderUri",
+        kind: "Folder",
+        permission,
+    }
+}
+
+const MANAGE_DATASETS_CHECK: Check = Check::Tenant(MANAGE_DATASETS);
+
+use Module::{Datasets, Environments, Organizations, Tenant};
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
@@ -355,6 +388,197 @@ pub const ROUTES: &[Route] = &[
         "updateEnvironmentTags",
         Environments,
         &[MANAGE_ENVS, env(UPDATE_ENVIRONMENT)],
+    ),
+    route(
+        "POST",
+        "/datasets",
+        "createDataset",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            Check::Handler("ownerTeam is the caller's and holds CREATE_DATASET in the environment"),
+        ],
+    ),
+    route(
+        "POST",
+        "/datasets/import",
+        "importDataset",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            Check::Handler("ownerTeam is the caller's and holds CREATE_DATASET in the environment"),
+        ],
+    ),
+    route(
+        "GET",
+        "/datasets",
+        "listDatasets",
+        Datasets,
+        &[Check::Authenticated {
+            reason: "lists only datasets on which the caller's teams hold a grant",
+        }],
+    ),
+    route(
+        "GET",
+        "/datasets/{datasetUri}",
+        "getDataset",
+        Datasets,
+        &[dataset(GET_DATASET)],
+    ),
+    route(
+        "PATCH",
+        "/datasets/{datasetUri}",
+        "updateDataset",
+        Datasets,
+        &[MANAGE_DATASETS_CHECK, dataset(UPDATE_DATASET)],
+    ),
+    route(
+        "DELETE",
+        "/datasets/{datasetUri}",
+        "deleteDataset",
+        Datasets,
+        &[MANAGE_DATASETS_CHECK, dataset(DELETE_DATASET)],
+    ),
+    route(
+        "GET",
+        "/datasets/{datasetUri}/stack",
+        "getDatasetStack",
+        Datasets,
+        &[dataset(GET_DATASET)],
+    ),
+    route(
+        "GET",
+        "/datasets/{datasetUri}/tables",
+        "listDatasetTables",
+        Datasets,
+        &[dataset(GET_DATASET)],
+    ),
+    route(
+        "POST",
+        "/datasets/{datasetUri}/tables/sync",
+        "syncDatasetTables",
+        Datasets,
+        &[MANAGE_DATASETS_CHECK, dataset(SYNC_DATASET)],
+    ),
+    route(
+        "GET",
+        "/datasets/{datasetUri}/folders",
+        "listDatasetFolders",
+        Datasets,
+        &[dataset(LIST_DATASET_FOLDERS)],
+    ),
+    route(
+        "POST",
+        "/datasets/{datasetUri}/folders",
+        "createDatasetFolder",
+        Datasets,
+        &[MANAGE_DATASETS_CHECK, dataset(CREATE_DATASET_FOLDER)],
+    ),
+    route(
+        "POST",
+        "/datasets/{datasetUri}/uploads",
+        "createDatasetUpload",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            dataset(UPDATE_DATASET),
+            Check::Handler(
+                "with crawl, the caller's teams hold CRAWL_DATASET, which UPDATE_DATASET comes with",
+            ),
+        ],
+    ),
+    route(
+        "GET",
+        "/tables/{tableUri}",
+        "getTable",
+        Datasets,
+        &[table(GET_DATASET_TABLE)],
+    ),
+    route(
+        "PATCH",
+        "/tables/{tableUri}",
+        "updateTable",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            table(GET_DATASET_TABLE),
+            Check::Handler("UPDATE_DATASET_TABLE on the table's dataset"),
+        ],
+    ),
+    route(
+        "DELETE",
+        "/tables/{tableUri}",
+        "deleteTable",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            table(GET_DATASET_TABLE),
+            Check::Handler("DELETE_DATASET_TABLE on the table's dataset"),
+        ],
+    ),
+    route(
+        "GET",
+        "/tables/{tableUri}/columns",
+        "listTableColumns",
+        Datasets,
+        &[
+            table(GET_DATASET_TABLE),
+            Check::Handler(
+                "for a dataset that is not Unclassified, the caller is in its owner team or stewards",
+            ),
+        ],
+    ),
+    route(
+        "PATCH",
+        "/tables/{tableUri}/columns/{columnUri}",
+        "updateTableColumn",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            table(GET_DATASET_TABLE),
+            Check::Handler("UPDATE_DATASET_TABLE on the table's dataset"),
+        ],
+    ),
+    route(
+        "GET",
+        "/tables/{tableUri}/preview",
+        "previewTable",
+        Datasets,
+        &[
+            table(PREVIEW_DATASET_TABLE),
+            Check::Handler(
+                "for a dataset that is not Unclassified, the caller is in its owner team or stewards",
+            ),
+        ],
+    ),
+    route(
+        "GET",
+        "/folders/{folderUri}",
+        "getFolder",
+        Datasets,
+        &[folder(GET_DATASET_FOLDER)],
+    ),
+    route(
+        "PATCH",
+        "/folders/{folderUri}",
+        "updateFolder",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            folder(GET_DATASET_FOLDER),
+            Check::Handler("UPDATE_DATASET_FOLDER on the folder's dataset"),
+        ],
+    ),
+    route(
+        "DELETE",
+        "/folders/{folderUri}",
+        "deleteFolder",
+        Datasets,
+        &[
+            MANAGE_DATASETS_CHECK,
+            folder(GET_DATASET_FOLDER),
+            Check::Handler("DELETE_DATASET_FOLDER on the folder's dataset"),
+        ],
     ),
 ];
 

@@ -15,10 +15,19 @@ pub struct Schedule {
 }
 
 /// Every schedule.
-pub const SCHEDULES: &[Schedule] = &[Schedule {
-    name: "stack-update",
-    state_machine: "stack-update",
-    expression: "rate(1 day)",
-    period_seconds: 24 * 60 * 60,
-    input: "{}",
-}];
+pub const SCHEDULES: &[Schedule] = &[
+    Schedule {
+        name: "stack-update",
+        state_machine: "stack-update",
+        expression: "rate(1 day)",
+        period_seconds: 24 * 60 * 60,
+        input: "{}",
+    },
+    Schedule {
+        name: "tables-sync",
+        state_machine: "tables-sync",
+        expression: "rate(15 minutes)",
+        period_seconds: 15 * 60,
+        input: "{}",
+    },
+];

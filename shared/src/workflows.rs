@@ -2,6 +2,7 @@
 
 use crate::aws::error_chain;
 use crate::context::AppContext;
+use crate::domain::stacks;
 use crate::error::ApiError;
 
 /// Starts an execution of `state_machine_arn` named `<target>-<action>-<milliseconds>`, so
@@ -49,4 +50,39 @@ pub async fn deploy_stack(
         .ok_or_else(|| ApiError::internal("STACK_DEPLOY_STATE_MACHINE_ARN is not configured"))?;
     let input = serde_json::json!({"targetType": target_type, "targetUri": target_uri});
     start(context, arn, target_uri, "deploy", &input).await
+}
+
+/// Starts a redeployment of a target's stack after a change. A failure to start is recorded
+/// on the stack and logged, not returned, because the change itself is already stored and a
+/// redeployment can be requested again. Returns the execution ARN when one started.
+pub async fn redeploy_after_change(
+    context: &AppContext,
+    target_type: &str,
+    target_uri: &str,
+) -> Option<String> {
+    match deploy_stack(context, target_type, target_uri).await {
+        Ok(execution_arn) => {
+            let recorded = stacks::update(&context.store, target_uri, |stack| {
+                stack.execution_arn = Some(execution_arn.clone());
+            })
+            .await;
+            if let Err(error) = recorded {
+                tracing::warn!(%target_uri, %error, "could not record the deployment execution");
+            }
+            Some(execution_arn)
+        }
+        Err(error) => {
+            tracing::error!(%target_uri, %error, "could not start the stack deployment");
+            let reason = format!("the deployment could not start: {error}");
+            let recorded = stacks::update(&context.store, target_uri, |stack| {
+                stack.status = stacks::DEPLOY_FAILED.to_owned();
+                stack.reason = Some(reason.clone());
+            })
+            .await;
+            if let Err(error) = recorded {
+                tracing::warn!(%target_uri, %error, "could not record the failed deployment start");
+            }
+            None
+        }
+    }
 }

@@ -77,7 +77,7 @@ async fn require_role_exists(
     role_name: &str,
 ) -> Result<(), ApiError> {
     let clients = context
-        .environment_account(&environment.aws_account_id)
+        .environment_account(&environment.aws_account_id, &environment.region)
         .await?;
     match clients.iam().get_role().role_name(role_name).send().await {
         Ok(_) => Ok(()),

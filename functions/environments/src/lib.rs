@@ -118,33 +118,7 @@ async fn load(context: &AppContext, uri: &str) -> Result<Environment, ApiError> 
         .ok_or_else(|| ApiError::not_found(RESOURCE_TYPE, uri))
 }
 
-/// Starts a redeployment of the environment stack after a change. A failure to start is
-/// recorded on the stack and logged, since the change itself is already stored and a
-/// redeploy can be requested again with `POST .../stack/update`.
+/// Starts a redeployment of the environment stack after a change.
 async fn redeploy_after_change(context: &AppContext, environment_uri: &str) -> Option<String> {
-    match shared::workflows::deploy_stack(context, "environment", environment_uri).await {
-        Ok(execution_arn) => {
-            let recorded = stacks::update(&context.store, environment_uri, |stack| {
-                stack.execution_arn = Some(execution_arn.clone());
-            })
-            .await;
-            if let Err(error) = recorded {
-                tracing::warn!(%environment_uri, %error, "could not record the deployment execution");
-            }
-            Some(execution_arn)
-        }
-        Err(error) => {
-            tracing::error!(%environment_uri, %error, "could not start the stack deployment");
-            let reason = format!("the deployment could not start: {error}");
-            let recorded = stacks::update(&context.store, environment_uri, |stack| {
-                stack.status = stacks::DEPLOY_FAILED.to_owned();
-                stack.reason = Some(reason.clone());
-            })
-            .await;
-            if let Err(error) = recorded {
-                tracing::warn!(%environment_uri, %error, "could not record the failed deployment start");
-            }
-            None
-        }
-    }
+    shared::workflows::redeploy_after_change(context, "environment", environment_uri).await
 }

@@ -73,7 +73,7 @@ pub async fn create(
     if context.store.get(&claim.pk, &claim.sk).await?.is_some() {
         return Err(already_linked(&account_id, &region));
     }
-    check_pivot_role(context, &account_id).await?;
+    check_pivot_role(context, &account_id, &region).await?;
 
     let uri = shared::uri::new_uri();
     let names = shared::names::EnvironmentNames {
@@ -150,8 +150,12 @@ fn already_linked(account_id: &str, region: &str) -> ApiError {
 }
 
 /// Fails with `AWSResourceNotFound` unless the pivot role can be used in the account.
-async fn check_pivot_role(context: &AppContext, account_id: &str) -> Result<(), ApiError> {
-    context.environment_account(account_id).await?;
+async fn check_pivot_role(
+    context: &AppContext,
+    account_id: &str,
+    region: &str,
+) -> Result<(), ApiError> {
+    context.environment_account(account_id, region).await?;
     Ok(())
 }
 
@@ -276,7 +280,7 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
 async fn delete_stack(context: &AppContext, environment: &Environment) -> Result<(), ApiError> {
     let stack_name = environment.names().stack();
     let clients = context
-        .environment_account(&environment.aws_account_id)
+        .environment_account(&environment.aws_account_id, &environment.region)
         .await?;
     clients
         .cloudformation()

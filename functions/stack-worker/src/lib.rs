@@ -1,49 +1,44 @@
-//! Stack worker: deploys the CloudFormation stack of an environment in its account through
-//! the pivot role, and records the stack's status, outputs and events.
+//! Stack worker: deploys the CloudFormation stack of an environment or a dataset in its
+//! account through the pivot role, and records the stack's status, outputs and events.
 //!
 //! The `stack-deploy` state machine calls it with `{"action": ..., "targetType",
 //! "targetUri"}`:
 //! - `deploy` creates the stack, or updates it when it exists (an update with no change is
-//!   not an error), and returns the input with `waitSeconds`;
-//! - `describe` records the stack's status, outputs and latest events; it fails with
-//!   `StackFailed` and the stack's reason when the deployment failed, and returns `done`;
+//!   not an error), and fails with `StackBusy` while the stack is still changing;
+//! - `describe` records the stack's status, outputs and latest events, and once the stack is
+//!   deployed creates what the stack cannot hold (see [`Deployment::after_deploy`]); it fails
+//!   with `StackFailed` and the stack's reason when the deployment failed, and returns `done`;
 //! - `recordFailure` records a failure caught by the state machine;
 //! - `listTargets` lists the targets of one type that have a stack, for the `stack-update`
 //!   state machine, which redeploys them all.
 //!
 //! Every action can run twice with the same input and leave the same result.
 
+mod deployment;
 mod template;
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudformation::types::{Capability, Tag};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use aws_sdk_cloudformation::types::Capability;
+use serde::Deserialize;
+use serde_json::{Value, json};
 use shared::AppContext;
 use shared::aws::{AwsClients, error_chain};
-use shared::domain::environments::{self, Environment};
 use shared::domain::stacks::{self, DEPLOY_FAILED, Stack, StackEvent};
 use shared::worker::{WorkerError, parse_input};
 
-pub use template::environment_template;
+pub use deployment::Deployment;
+pub use template::{dataset_template, environment_template};
 
 /// Number of most recent stack events kept in the record.
 const EVENTS_KEPT: usize = 20;
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Target {
-    target_type: String,
-    target_uri: String,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Input {
     action: String,
-    #[serde(flatten)]
-    target: Target,
+    target_type: String,
+    target_uri: Option<String>,
     /// The error caught by the state machine, for `recordFailure`.
     error: Option<CaughtError>,
 }
@@ -58,101 +53,88 @@ struct CaughtError {
 
 /// Handles one task of the stack deploy or stack update workflow.
 pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerError> {
-    if input.get("action").and_then(Value::as_str) == Some("listTargets") {
-        return list_targets(context, input).await;
-    }
     let input: Input = parse_input(input)?;
-    if input.target.target_type != "environment" {
-        return Err(WorkerError::invalid_input(format!(
-            "targetType {:?} is not supported; expected \"environment\"",
-            input.target.target_type
-        )));
+    if input.action == "listTargets" {
+        return list_targets(context, &input.target_type).await;
     }
-    shared::uri::parse_uri("targetUri", &input.target.target_uri)
+    let uri = input
+        .target_uri
+        .as_deref()
+        .ok_or_else(|| WorkerError::invalid_input("targetUri is required"))?;
+    shared::uri::parse_uri("targetUri", uri)
         .map_err(|error| WorkerError::invalid_input(error.to_string()))?;
-    let target = input.target;
     match input.action.as_str() {
-        "deploy" => deploy(context, &target).await,
-        "describe" => describe(context, &target).await,
-        "recordFailure" => record_failure(context, &target, input.error).await,
+        "deploy" => {
+            deploy(
+                context,
+                &Deployment::load(context, &input.target_type, uri).await?,
+            )
+            .await
+        }
+        "describe" => {
+            describe(
+                context,
+                &Deployment::load(context, &input.target_type, uri).await?,
+            )
+            .await
+        }
+        "recordFailure" => record_failure(context, &input.target_type, uri, input.error).await,
         other => Err(WorkerError::invalid_input(format!(
             "action {other:?} is not one of deploy, describe, recordFailure, listTargets"
         ))),
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListTargets {
-    target_type: String,
-}
-
 /// Lists every target of one type that has a stack, for the daily redeployment.
-async fn list_targets(context: &AppContext, input: Value) -> Result<Value, WorkerError> {
-    let input: ListTargets = parse_input(input)?;
-    let uris = stacks::list_targets(&context.store, &input.target_type)
+async fn list_targets(context: &AppContext, target_type: &str) -> Result<Value, WorkerError> {
+    let uris = stacks::list_targets(&context.store, target_type)
         .await
         .map_err(internal)?;
-    tracing::info!(target_type = %input.target_type, count = uris.len(), "stacks listed for redeployment");
+    tracing::info!(%target_type, count = uris.len(), "stacks listed for redeployment");
     let targets: Vec<Value> = uris
         .into_iter()
-        .map(|uri| serde_json::json!({"targetType": input.target_type, "targetUri": uri}))
+        .map(|uri| json!({"targetType": target_type, "targetUri": uri}))
         .collect();
-    Ok(serde_json::json!({"targets": targets}))
+    Ok(json!({"targets": targets}))
 }
 
 fn internal(error: impl std::error::Error) -> WorkerError {
     WorkerError::internal(&error)
 }
 
-async fn load_environment(context: &AppContext, uri: &str) -> Result<Environment, WorkerError> {
-    environments::get(&context.store, uri)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            WorkerError::new(
-                "EnvironmentNotFound",
-                format!("environment {uri} not found"),
-            )
-        })
+fn aws_failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
+    let text = error_chain(error);
+    let name = if text.contains("Throttling") || text.contains("Rate exceeded") {
+        "AwsThrottled"
+    } else {
+        "AwsCallFailed"
+    };
+    WorkerError::new(name, format!("{operation} failed: {text}"))
 }
 
-/// Returns clients in the environment account, through its pivot role.
-async fn environment_clients(
+/// Returns clients in the target's account, through its pivot role.
+async fn account_clients(
     context: &AppContext,
-    environment: &Environment,
+    deployment: &Deployment,
 ) -> Result<AwsClients, WorkerError> {
     context
-        .environment_account(&environment.aws_account_id)
+        .environment_account(
+            &deployment.environment().aws_account_id,
+            &deployment.environment().region,
+        )
         .await
         .map_err(|error| WorkerError::new("PivotRoleNotAssumable", error.to_string()))
 }
 
-async fn deploy(context: &AppContext, target: &Target) -> Result<Value, WorkerError> {
-    let environment = load_environment(context, &target.target_uri).await?;
-    let teams = environments::teams(&context.store, &environment.uri)
-        .await
-        .map_err(internal)?;
-    let tags = environments::tags(&context.store, &environment.uri)
-        .await
-        .map_err(internal)?;
-    let stack_name = environment.names().stack();
-    ensure_record(context, &environment, &stack_name).await?;
-    let clients = environment_clients(context, &environment).await?;
+async fn deploy(context: &AppContext, deployment: &Deployment) -> Result<Value, WorkerError> {
+    let stack_name = deployment.stack_name();
+    ensure_record(context, deployment, &stack_name).await?;
+    let clients = account_clients(context, deployment).await?;
     let cloudformation = clients.cloudformation();
-    let template = environment_template(&environment, &teams).to_string();
-    let stack_tags: Vec<Tag> = tags
-        .iter()
-        .map(|tag| Tag::builder().key(&tag.key).value(&tag.value).build())
-        .chain(std::iter::once(
-            Tag::builder()
-                .key("dataall-environment")
-                .value(&environment.uri)
-                .build(),
-        ))
-        .collect();
+    let template = deployment.template(context).await?;
+    let tags = deployment.tags(context).await?;
 
-    let exists = match cloudformation
+    let current_status = match cloudformation
         .describe_stacks()
         .stack_name(&stack_name)
         .send()
@@ -162,17 +144,26 @@ async fn deploy(context: &AppContext, target: &Target) -> Result<Value, WorkerEr
             .stacks()
             .first()
             .and_then(|stack| stack.stack_status())
-            .is_some_and(|status| status.as_str() != "DELETE_COMPLETE"),
-        Err(error) if error_chain(&error).contains("does not exist") => false,
+            .map(|status| status.as_str().to_owned()),
+        Err(error) if error_chain(&error).contains("does not exist") => None,
         Err(error) => return Err(aws_failure("DescribeStacks", &error)),
     };
+    if let Some(status) = &current_status
+        && !stacks::is_final(status)
+    {
+        return Err(WorkerError::new(
+            "StackBusy",
+            format!("stack {stack_name} is {status}; the deployment waits for it to settle"),
+        ));
+    }
+    let exists = current_status.is_some_and(|status| status != "DELETE_COMPLETE");
     let stack_id = if exists {
         let result = cloudformation
             .update_stack()
             .stack_name(&stack_name)
             .template_body(&template)
             .capabilities(Capability::CapabilityNamedIam)
-            .set_tags(Some(stack_tags))
+            .set_tags(Some(tags))
             .send()
             .await;
         match result {
@@ -186,14 +177,14 @@ async fn deploy(context: &AppContext, target: &Target) -> Result<Value, WorkerEr
             .stack_name(&stack_name)
             .template_body(&template)
             .capabilities(Capability::CapabilityNamedIam)
-            .set_tags(Some(stack_tags))
+            .set_tags(Some(tags))
             .send()
             .await
             .map_err(|error| aws_failure("CreateStack", &error))?
             .stack_id
     };
-    tracing::info!(environment_uri = %environment.uri, %stack_name, update = exists, "stack deployment started");
-    stacks::update(&context.store, &environment.uri, |stack| {
+    tracing::info!(target_uri = %deployment.target_uri(), %stack_name, update = exists, "stack deployment started");
+    stacks::update(&context.store, deployment.target_uri(), |stack| {
         if stack_id.is_some() {
             stack.stack_id = stack_id.clone();
         }
@@ -207,29 +198,29 @@ async fn deploy(context: &AppContext, target: &Target) -> Result<Value, WorkerEr
     })
     .await
     .map_err(internal)?;
-    Ok(serde_json::json!({
-        "targetType": target.target_type,
-        "targetUri": target.target_uri,
-        "stackName": stack_name,
-        "waitSeconds": context.config.stack_poll_seconds,
-    }))
+    Ok(deployment::summary(
+        deployment,
+        json!({"waitSeconds": context.config.stack_poll_seconds}),
+    ))
 }
 
 async fn ensure_record(
     context: &AppContext,
-    environment: &Environment,
+    deployment: &Deployment,
     stack_name: &str,
 ) -> Result<(), WorkerError> {
-    if stacks::get(&context.store, &environment.uri)
+    let uri = deployment.target_uri();
+    if stacks::get(&context.store, uri)
         .await
         .map_err(internal)?
         .is_some()
     {
         return Ok(());
     }
+    let environment = deployment.environment();
     let stack = Stack::new(
-        "environment",
-        &environment.uri,
+        deployment.target_type(),
+        uri,
         stack_name,
         &environment.aws_account_id,
         &environment.region,
@@ -240,20 +231,9 @@ async fn ensure_record(
     }
 }
 
-fn aws_failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
-    let text = error_chain(error);
-    let name = if text.contains("Throttling") || text.contains("Rate exceeded") {
-        "AwsThrottled"
-    } else {
-        "AwsCallFailed"
-    };
-    WorkerError::new(name, format!("{operation} failed: {text}"))
-}
-
-async fn describe(context: &AppContext, target: &Target) -> Result<Value, WorkerError> {
-    let environment = load_environment(context, &target.target_uri).await?;
-    let stack_name = environment.names().stack();
-    let clients = environment_clients(context, &environment).await?;
+async fn describe(context: &AppContext, deployment: &Deployment) -> Result<Value, WorkerError> {
+    let stack_name = deployment.stack_name();
+    let clients = account_clients(context, deployment).await?;
     let cloudformation = clients.cloudformation();
     let output = cloudformation
         .describe_stacks()
@@ -303,19 +283,19 @@ async fn describe(context: &AppContext, target: &Target) -> Result<Value, Worker
             reason: event.resource_status_reason().map(str::to_owned),
         })
         .collect();
+    let failed = stacks::is_final(&status) && stacks::is_failure(&status);
     let failure_reason = reason.clone().or_else(|| {
         events
             .iter()
             .find(|event| event.status.ends_with("_FAILED"))
             .and_then(|event| event.reason.clone())
     });
-    stacks::update(&context.store, &environment.uri, |stack| {
+    if stacks::is_final(&status) && !failed {
+        deployment.after_deploy(context, &clients).await?;
+    }
+    stacks::update(&context.store, deployment.target_uri(), |stack| {
         stack.status = status.clone();
-        stack.reason = if stacks::is_failure(&status) {
-            failure_reason.clone()
-        } else {
-            None
-        };
+        stack.reason = if failed { failure_reason.clone() } else { None };
         stack.outputs = outputs.clone();
         stack.events = events.clone();
         stack.stack_id = described
@@ -325,7 +305,7 @@ async fn describe(context: &AppContext, target: &Target) -> Result<Value, Worker
     })
     .await
     .map_err(internal)?;
-    if stacks::is_final(&status) && stacks::is_failure(&status) {
+    if failed {
         return Err(WorkerError::new(
             "StackFailed",
             format!(
@@ -334,20 +314,17 @@ async fn describe(context: &AppContext, target: &Target) -> Result<Value, Worker
             ),
         ));
     }
-    tracing::info!(environment_uri = %environment.uri, %stack_name, %status, "stack described");
-    Ok(serde_json::json!({
-        "targetType": target.target_type,
-        "targetUri": target.target_uri,
-        "stackName": stack_name,
-        "status": status,
-        "done": stacks::is_final(&status),
-        "waitSeconds": context.config.stack_poll_seconds,
-    }))
+    tracing::info!(target_uri = %deployment.target_uri(), %stack_name, %status, "stack described");
+    Ok(deployment::summary(
+        deployment,
+        json!({"status": status, "done": stacks::is_final(&status), "waitSeconds": context.config.stack_poll_seconds}),
+    ))
 }
 
 async fn record_failure(
     context: &AppContext,
-    target: &Target,
+    target_type: &str,
+    uri: &str,
     error: Option<CaughtError>,
 ) -> Result<Value, WorkerError> {
     let (name, cause) = match error {
@@ -367,17 +344,16 @@ async fn record_failure(
         })
         .unwrap_or(cause);
     let reason = format!("{name}: {message}");
-    if stacks::get(&context.store, &target.target_uri)
+    let summary = |recorded: bool| json!({"targetType": target_type, "targetUri": uri, "status": DEPLOY_FAILED, "reason": reason, "recorded": recorded});
+    if stacks::get(&context.store, uri)
         .await
         .map_err(internal)?
         .is_none()
     {
-        tracing::warn!(target_uri = %target.target_uri, %reason, "stack deployment failed for a target without stack record");
-        return Ok(
-            serde_json::json!({"targetUri": target.target_uri, "status": DEPLOY_FAILED, "reason": reason, "recorded": false}),
-        );
+        tracing::warn!(target_uri = %uri, %reason, "stack deployment failed for a target without stack record");
+        return Ok(summary(false));
     }
-    stacks::update(&context.store, &target.target_uri, |stack| {
+    stacks::update(&context.store, uri, |stack| {
         if !stacks::is_failure(&stack.status) {
             stack.status = DEPLOY_FAILED.to_owned();
         }
@@ -385,8 +361,6 @@ async fn record_failure(
     })
     .await
     .map_err(internal)?;
-    tracing::warn!(target_uri = %target.target_uri, %reason, "stack deployment failed");
-    Ok(
-        serde_json::json!({"targetUri": target.target_uri, "status": DEPLOY_FAILED, "reason": reason, "recorded": true}),
-    )
+    tracing::warn!(target_uri = %uri, %reason, "stack deployment failed");
+    Ok(summary(true))
 }

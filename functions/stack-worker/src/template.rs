@@ -1,9 +1,13 @@
-//! The CloudFormation template of an environment stack.
+//! CloudFormation templates of environment and dataset stacks.
 //!
-//! It holds the environment bucket (encrypted, TLS only), the admin team's IAM role and one
-//! IAM role per invited team, each tagged `Team=<team>`.
+//! An environment stack holds the environment bucket (encrypted, TLS only), the admin team's
+//! IAM role and one IAM role per invited team, each tagged `Team=<team>`. A dataset stack
+//! holds the dataset's KMS key and alias, its bucket (encrypted with that key, TLS only) and
+//! the dataset IAM role; for an imported dataset, only the role. The bucket and key are
+//! retained when the stack is deleted, so deleting a dataset never deletes its data.
 
 use serde_json::{Map, Value, json};
+use shared::domain::datasets::Dataset;
 use shared::domain::environments::{Environment, EnvironmentTeam};
 
 /// Services that team roles trust besides the environment account itself.
@@ -36,23 +40,7 @@ pub fn environment_template(environment: &Environment, teams: &[EnvironmentTeam]
     );
     resources.insert(
         "EnvironmentBucketPolicy".into(),
-        json!({
-            "Type": "AWS::S3::BucketPolicy",
-            "Properties": {
-                "Bucket": {"Ref": "EnvironmentBucket"},
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "RequireTls",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:*",
-                        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-                    }]
-                }
-            }
-        }),
+        tls_only_policy(json!({"Ref": "EnvironmentBucket"}), bucket),
     );
     let mut outputs = Map::new();
     outputs.insert(
@@ -105,6 +93,168 @@ fn team_role(environment: &Environment, team: &EnvironmentTeam) -> Value {
                 {"Key": "Environment", "Value": environment.uri}
             ]
         }
+    })
+}
+
+fn tls_only_policy(bucket_reference: Value, bucket: &str) -> Value {
+    json!({
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": bucket_reference,
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "RequireTls",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+                }]
+            }
+        }
+    })
+}
+
+/// Adds the KMS key, its alias, the bucket and its policy of a new dataset, and returns the
+/// key's ARN.
+fn dataset_storage(
+    dataset: &Dataset,
+    resources: &mut Map<String, Value>,
+    outputs: &mut Map<String, Value>,
+) -> Value {
+    let bucket = &dataset.bucket_name;
+    let account = &dataset.aws_account_id;
+    resources.insert(
+        "DatasetKey".into(),
+        json!({
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": format!("Key of dataset {} ({})", dataset.label, dataset.uri),
+                "EnableKeyRotation": true,
+                "KeyPolicy": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Sid": "AccountAdministers",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+                        "Action": "kms:*",
+                        "Resource": "*"
+                    }]
+                }
+            }
+        }),
+    );
+    resources.insert(
+        "DatasetKeyAlias".into(),
+        json!({
+            "Type": "AWS::KMS::Alias",
+            "Properties": {"AliasName": format!("alias/{}", dataset.kms_alias), "TargetKeyId": {"Ref": "DatasetKey"}}
+        }),
+    );
+    resources.insert(
+        "DatasetBucket".into(),
+        json!({
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": bucket,
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+                    "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["DatasetKey", "Arn"]}},
+                    "BucketKeyEnabled": true
+                }]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": true, "BlockPublicPolicy": true,
+                    "IgnorePublicAcls": true, "RestrictPublicBuckets": true
+                },
+                "Tags": [{"Key": "Dataset", "Value": dataset.uri}]
+            }
+        }),
+    );
+    resources.insert(
+        "DatasetBucketPolicy".into(),
+        tls_only_policy(json!({"Ref": "DatasetBucket"}), bucket),
+    );
+    outputs.insert(
+        "BucketName".into(),
+        json!({"Value": {"Ref": "DatasetBucket"}}),
+    );
+    outputs.insert(
+        "KmsKeyArn".into(),
+        json!({"Value": {"Fn::GetAtt": ["DatasetKey", "Arn"]}}),
+    );
+    json!({"Fn::GetAtt": ["DatasetKey", "Arn"]})
+}
+
+/// Renders a dataset's template.
+pub fn dataset_template(dataset: &Dataset) -> Value {
+    let bucket = &dataset.bucket_name;
+    let account = &dataset.aws_account_id;
+    let mut resources = Map::new();
+    let mut outputs = Map::new();
+    let key_arn = if !dataset.imported {
+        dataset_storage(dataset, &mut resources, &mut outputs)
+    } else if dataset.kms_alias == shared::domain::datasets::SSE_S3 {
+        Value::Null
+    } else {
+        json!(format!(
+            "arn:aws:kms:{}:{account}:alias/{}",
+            dataset.region, dataset.kms_alias
+        ))
+    };
+    let mut statements = vec![
+        json!({
+            "Sid": "DatasetBucket",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetBucketLocation"],
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
+        }),
+        json!({
+            "Sid": "DatasetCatalog",
+            "Effect": "Allow",
+            "Action": ["glue:Get*", "glue:BatchGet*", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchCreatePartition", "lakeformation:GetDataAccess"],
+            "Resource": "*"
+        }),
+    ];
+    if !key_arn.is_null() {
+        statements.push(json!({
+            "Sid": "DatasetKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            "Resource": key_arn
+        }));
+    }
+    resources.insert(
+        "DatasetRole".into(),
+        json!({
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "RoleName": dataset.iam_role_name,
+                "Description": format!("Role of dataset {} ({})", dataset.label, dataset.uri),
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": TRUSTED_SERVICES}, "Action": "sts:AssumeRole"},
+                        {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "sts:AssumeRole"}
+                    ]
+                },
+                "Policies": [{"PolicyName": "dataset-access", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+                "Tags": [{"Key": "Dataset", "Value": dataset.uri}, {"Key": "Team", "Value": dataset.owner_team}]
+            }
+        }),
+    );
+    outputs.insert(
+        "RoleArn".into(),
+        json!({"Value": {"Fn::GetAtt": ["DatasetRole", "Arn"]}}),
+    );
+    json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": format!("Data workspace dataset {} ({})", dataset.label, dataset.uri),
+        "Resources": resources,
+        "Outputs": outputs,
     })
 }
 

@@ -123,6 +123,9 @@ async fn handle(host: &LocalHost, request: Request<Incoming>) -> HttpResponse {
         Module::Environments => {
             shared::api::handle_event(context, route.module, event, environments::handle).await
         }
+        Module::Datasets => {
+            shared::api::handle_event(context, route.module, event, datasets::handle).await
+        }
     };
     to_http(response)
 }

@@ -12,10 +12,16 @@ pub struct Worker {
 }
 
 /// Every worker function.
-pub const WORKERS: &[Worker] = &[Worker {
-    name: "stack-worker",
-    substitution: "StackWorkerFunctionArn",
-}];
+pub const WORKERS: &[Worker] = &[
+    Worker {
+        name: "stack-worker",
+        substitution: "StackWorkerFunctionArn",
+    },
+    Worker {
+        name: "dataset-worker",
+        substitution: "DatasetWorkerFunctionArn",
+    },
+];
 
 /// Returns whether a worker function of that name exists.
 pub fn exists(name: &str) -> bool {
@@ -26,6 +32,7 @@ pub fn exists(name: &str) -> bool {
 pub async fn invoke(context: &AppContext, name: &str, input: Value) -> Result<Value, WorkerError> {
     match name {
         "stack-worker" => stack_worker::handle(context, input).await,
+        "dataset-worker" => dataset_worker::handle(context, input).await,
         other => Err(WorkerError::new(
             "ResourceNotFoundException",
             format!("function {other} not found"),

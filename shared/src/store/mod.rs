@@ -19,6 +19,12 @@
 //! | consumption role | `CROLE#<uri>` | `META` | | `ENV#<environmentUri>` / `CROLE#<uri>` |
 //! | stack of a target | `STACK#<targetUri>` | `META` | `STACKS` / `<stackType>#<targetUri>` | |
 //! | key-value tags of a target | `TAGS#<targetUri>` | `META` | | |
+//! | dataset | `DATASET#<uri>` | `META` | | `ENV#<environmentUri>` / `DATASET#<uri>` |
+//! | bucket claim | `BUCKET#<bucketName>` | `DATASET` | | |
+//! | table | `TABLE#<uri>` | `META` | | `DATASET#<datasetUri>` / `TABLE#<glueTableName>` |
+//! | folder | `FOLDER#<uri>` | `META` | | `DATASET#<datasetUri>` / `FOLDER#<uri>` |
+//! | folder prefix and label claims | `DATASET#<datasetUri>` | `PREFIX#<prefix>`, `FOLDERLABEL#<label>` | | |
+//! | catalog entry | `CATALOG#<uri>` | `META` | `CATALOG` / `<entryType>#<uri>` | |
 //!
 //! Access patterns and their key conditions:
 //! - tenant permissions of the caller's teams: `BatchGetItem` of `TENANT`/`GROUP#<team>`;
@@ -27,8 +33,12 @@
 //!   `begins_with(GSI1SK, GRANT#<resourceType>#)`;
 //! - teams of an organization or environment: `PK = ORG#<uri>|ENV#<uri>`,
 //!   `begins_with(SK, TEAM#)`;
-//! - environments of an organization, consumption roles of an environment: `GSI2`,
-//!   `GSI2PK = ORG#<uri>` or `ENV#<uri>`;
+//! - environments of an organization, consumption roles and datasets of an environment,
+//!   tables and folders of a dataset: `GSI2`, `GSI2PK = ORG#<uri>`, `ENV#<uri>` or
+//!   `DATASET#<uri>` with a sort key prefix;
+//! - every catalog entry (index rebuild): `GSI1`, `GSI1PK = CATALOG`;
+//! - one dataset per bucket, one folder per prefix and label in a dataset: conditional puts
+//!   of claim items in the same transaction as the object;
 //! - all environment stacks (daily update): `GSI1`, `GSI1PK = STACKS`,
 //!   `begins_with(GSI1SK, environment#)`;
 //! - one environment per account and region: a conditional put of the claim item in the same
@@ -36,6 +46,7 @@
 
 mod items;
 
+pub use aws_sdk_dynamodb::types::TransactWriteItem;
 pub use items::{Item, ItemExt, Keys};
 
 use std::collections::HashMap;
@@ -44,7 +55,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, Delete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    KeysAndAttributes, Projection, ProjectionType, Put, ScalarAttributeType, TransactWriteItem,
+    KeysAndAttributes, Projection, ProjectionType, Put, ScalarAttributeType,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
