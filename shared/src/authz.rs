@@ -204,3 +204,57 @@ pub async fn grants_on(store: &Store, resource_uri: &str) -> Result<Vec<Grant>, 
         .query_records(None, &format!("GRANT#{resource_uri}"), Some("GROUP#"))
         .await
 }
+
+/// Adds permissions to a team's grant on a resource, keeping the ones it holds.
+pub async fn add_permissions(
+    store: &Store,
+    resource_type: &str,
+    resource_uri: &str,
+    team: &str,
+    permissions: &[String],
+) -> Result<(), StoreError> {
+    let mut merged = team_grant(store, team, resource_uri)
+        .await?
+        .map(|grant| grant.permissions)
+        .unwrap_or_default();
+    merged.extend(permissions.iter().cloned());
+    store
+        .transact(vec![grant_write(
+            store.table_name(),
+            resource_type,
+            resource_uri,
+            team,
+            &merged,
+        )?])
+        .await
+}
+
+/// Removes permissions from a team's grant on a resource, deleting the grant when none
+/// remain.
+pub async fn remove_permissions(
+    store: &Store,
+    resource_uri: &str,
+    team: &str,
+    permissions: &[String],
+) -> Result<(), StoreError> {
+    let Some(grant) = team_grant(store, team, resource_uri).await? else {
+        return Ok(());
+    };
+    let remaining: Vec<String> = grant
+        .permissions
+        .into_iter()
+        .filter(|held| !permissions.contains(held))
+        .collect();
+    let write = if remaining.is_empty() {
+        revoke_write(store.table_name(), resource_uri, team)?
+    } else {
+        grant_write(
+            store.table_name(),
+            &grant.resource_type,
+            resource_uri,
+            team,
+            &remaining,
+        )?
+    };
+    store.transact(vec![write]).await
+}

@@ -8,6 +8,7 @@
 //! | `PIVOT_ROLE_EXTERNAL_ID` | external id passed when assuming the pivot role (optional) |
 //! | `AWS_ENDPOINT_URL` | endpoint override for every AWS service, set only for the emulator |
 //! | `STACK_DEPLOY_STATE_MACHINE_ARN` | the stack deploy workflow (optional for functions that do not start it) |
+//! | `SHARE_APPROVE_STATE_MACHINE_ARN`, `SHARE_REVOKE_STATE_MACHINE_ARN` | the share workflows (optional for functions that do not start them) |
 //! | `STACK_POLL_SECONDS` | seconds between two reads of a deploying stack's status (default 15) |
 
 use std::env;
@@ -21,6 +22,8 @@ pub struct Config {
     pub pivot_role_external_id: Option<String>,
     pub endpoint_url: Option<String>,
     pub stack_deploy_state_machine_arn: Option<String>,
+    pub share_approve_state_machine_arn: Option<String>,
+    pub share_revoke_state_machine_arn: Option<String>,
     pub stack_poll_seconds: u64,
 }
 
@@ -75,6 +78,8 @@ impl Config {
             pivot_role_external_id: optional("PIVOT_ROLE_EXTERNAL_ID"),
             endpoint_url,
             stack_deploy_state_machine_arn: optional("STACK_DEPLOY_STATE_MACHINE_ARN"),
+            share_approve_state_machine_arn: optional("SHARE_APPROVE_STATE_MACHINE_ARN"),
+            share_revoke_state_machine_arn: optional("SHARE_REVOKE_STATE_MACHINE_ARN"),
             stack_poll_seconds,
         })
     }

@@ -16,6 +16,7 @@ pub mod names;
 pub mod permissions;
 pub mod routes;
 pub mod schedules;
+pub mod shares;
 pub mod store;
 pub mod table_sync;
 pub mod tenant;

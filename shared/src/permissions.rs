@@ -187,6 +187,38 @@ pub const DATASET_TABLE_READ: &[&str] = &[GET_DATASET_TABLE, PREVIEW_DATASET_TAB
 /// What the owner team, the stewards and teams with the folder shared get on a folder.
 pub const DATASET_FOLDER_READ: &[&str] = &[GET_DATASET_FOLDER];
 
+// Share permissions.
+pub const MANAGE_SHARES: &str = "MANAGE_SHARES";
+pub const ADD_ITEM: &str = "ADD_ITEM";
+pub const REMOVE_ITEM: &str = "REMOVE_ITEM";
+pub const SUBMIT_SHARE_OBJECT: &str = "SUBMIT_SHARE_OBJECT";
+pub const GET_SHARE_OBJECT: &str = "GET_SHARE_OBJECT";
+pub const LIST_SHARED_ITEMS: &str = "LIST_SHARED_ITEMS";
+pub const DELETE_SHARE_OBJECT: &str = "DELETE_SHARE_OBJECT";
+pub const APPROVE_SHARE_OBJECT: &str = "APPROVE_SHARE_OBJECT";
+pub const REJECT_SHARE_OBJECT: &str = "REJECT_SHARE_OBJECT";
+
+/// What the requester team gets on its share.
+pub const SHARE_OBJECT_REQUESTER: &[&str] = &[
+    ADD_ITEM,
+    REMOVE_ITEM,
+    SUBMIT_SHARE_OBJECT,
+    GET_SHARE_OBJECT,
+    LIST_SHARED_ITEMS,
+    DELETE_SHARE_OBJECT,
+];
+
+/// What the dataset's owner team and stewards get on a share of it.
+pub const SHARE_OBJECT_APPROVER: &[&str] = &[
+    ADD_ITEM,
+    REMOVE_ITEM,
+    APPROVE_SHARE_OBJECT,
+    REJECT_SHARE_OBJECT,
+    DELETE_SHARE_OBJECT,
+    GET_SHARE_OBJECT,
+    LIST_SHARED_ITEMS,
+];
+
 /// Computes the environment permissions of an invited team from the ones requested: the
 /// invited defaults are always added, and `UPDATE_ENVIRONMENT_GROUP` brings
 /// `REMOVE_ENVIRONMENT_GROUP` with it.

@@ -13,14 +13,16 @@ pub enum Module {
     Organizations,
     Environments,
     Datasets,
+    Shares,
 }
 
 impl Module {
-    pub const ALL: [Module; 4] = [
+    pub const ALL: [Module; 5] = [
         Module::Tenant,
         Module::Organizations,
         Module::Environments,
         Module::Datasets,
+        Module::Shares,
     ];
 
     /// Returns the name of the module's crate and binary.
@@ -30,6 +32,7 @@ impl Module {
             Module::Organizations => "organizations",
             Module::Environments => "environments",
             Module::Datasets => "datasets",
+            Module::Shares => "shares",
         }
     }
 }
@@ -129,7 +132,17 @@ const fn folder(permission: &'static str) -> Check {
 
 const MANAGE_DATASETS_CHECK: Check = Check::Tenant(MANAGE_DATASETS);
 
-use Module::{Datasets, Environments, Organizations, Tenant};
+const fn share(permission: &'static str) -> Check {
+    Check::Resource {
+        param: "shareUri",
+        kind: "Share",
+        permission,
+    }
+}
+
+const MANAGE_SHARES_CHECK: Check = Check::Tenant(MANAGE_SHARES);
+
+use Module::{Datasets, Environments, Organizations, Shares, Tenant};
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
@@ -579,6 +592,90 @@ pub const ROUTES: &[Route] = &[
             folder(GET_DATASET_FOLDER),
             Check::Handler("DELETE_DATASET_FOLDER on the folder's dataset"),
         ],
+    ),
+    route(
+        "GET",
+        "/datasets/{datasetUri}/shares",
+        "listDatasetShares",
+        Shares,
+        &[dataset(UPDATE_DATASET)],
+    ),
+    route(
+        "POST",
+        "/shares",
+        "createShare",
+        Shares,
+        &[
+            MANAGE_SHARES_CHECK,
+            Check::Handler(
+                "requesterTeam is the caller's and holds CREATE_SHARE_OBJECT in the requesting environment",
+            ),
+        ],
+    ),
+    route(
+        "GET",
+        "/shares",
+        "listShares",
+        Shares,
+        &[Check::Authenticated {
+            reason: "lists only shares on which the caller's teams hold a requester or approver grant",
+        }],
+    ),
+    route(
+        "GET",
+        "/shares/{shareUri}",
+        "getShare",
+        Shares,
+        &[share(GET_SHARE_OBJECT)],
+    ),
+    route(
+        "DELETE",
+        "/shares/{shareUri}",
+        "deleteShare",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(DELETE_SHARE_OBJECT)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/items",
+        "addShareItem",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(ADD_ITEM)],
+    ),
+    route(
+        "DELETE",
+        "/shares/{shareUri}/items/{shareItemUri}",
+        "removeShareItem",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(REMOVE_ITEM)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/submit",
+        "submitShare",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(SUBMIT_SHARE_OBJECT)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/approve",
+        "approveShare",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(APPROVE_SHARE_OBJECT)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/reject",
+        "rejectShare",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(REJECT_SHARE_OBJECT)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/revoke",
+        "revokeShareItems",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(GET_SHARE_OBJECT)],
     ),
 ];
 

@@ -231,9 +231,13 @@ pub async fn delete(
 ) -> Result<ApiResponse, ApiError> {
     let folder = load_folder(context, request.path("folderUri")?).await?;
     require_on_dataset(context, caller, &folder.dataset_uri, DELETE_DATASET_FOLDER).await?;
-    // NOTE: shares do not exist yet; once they do, a folder with shared items must be
-    // rejected here with ResourceShared.
     let store = &context.store;
+    if shared::shares::object_is_shared(store, &folder.uri).await? {
+        return Err(ApiError::ResourceShared(format!(
+            "folder {} is shared; revoke its share items before deleting it",
+            folder.uri
+        )));
+    }
     let mut writes = vec![
         store.delete_write(&folder.keys()),
         store.delete_write(&entry_keys(&folder.uri)),

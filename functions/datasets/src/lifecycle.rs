@@ -563,13 +563,23 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
         Some(_) => return Err(ApiError::invalid("deleteFromAws", "must be true or false")),
     };
     let dataset = load(context, uri).await?;
-    // NOTE: shares do not exist yet; once they do, a dataset with shared items must be
-    // rejected here with ResourceShared.
     let store = &context.store;
+    let dataset_shares = shared::shares::of_dataset(store, uri).await?;
+    for share in &dataset_shares {
+        if shared::shares::has_shared_items(store, &share.uri).await? {
+            return Err(ApiError::ResourceShared(format!(
+                "dataset {uri} has items shared by share {}; revoke them before deleting the dataset",
+                share.uri
+            )));
+        }
+    }
     if delete_from_aws {
         delete_stack(context, &dataset).await?;
     }
     let mut writes = Vec::new();
+    for share in &dataset_shares {
+        writes.extend(shared::shares::delete_writes(store, share).await?);
+    }
     for table in datasets::tables(store, uri).await? {
         writes.push(store.delete_write(&table.keys()));
         writes.push(store.delete_write(&entry_keys(&table.uri)));

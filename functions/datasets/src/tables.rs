@@ -111,13 +111,20 @@ pub async fn delete(
 ) -> Result<ApiResponse, ApiError> {
     let table = load_table(context, request.path("tableUri")?).await?;
     require_on_dataset(context, caller, &table.dataset_uri, DELETE_DATASET_TABLE).await?;
-    // NOTE: shares do not exist yet; once they do, a table with shared items must be
-    // rejected here with ResourceShared.
     let store = &context.store;
+    if shared::shares::object_is_shared(store, &table.uri).await? {
+        return Err(ApiError::ResourceShared(format!(
+            "table {} is shared; revoke its share items before deleting it",
+            table.uri
+        )));
+    }
     let mut writes = vec![
         store.delete_write(&table.keys()),
         store.delete_write(&entry_keys(&table.uri)),
     ];
+    for item in shared::shares::items_of_object(store, &table.uri).await? {
+        writes.push(store.delete_if_status_write(&item.keys(), &item.status));
+    }
     for grant in authz::grants_on(store, &table.uri).await? {
         writes.push(authz::revoke_write(
             store.table_name(),

@@ -209,9 +209,18 @@ pub async fn remove(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
     let environment_uri = request.path("environmentUri")?;
     let uri = request.path("consumptionRoleUri")?;
     let role = load_role(context, environment_uri, uri).await?;
-    // NOTE: shares do not exist yet; once they do, a role used by a share must be rejected
-    // here with ResourceShared.
     let store = &context.store;
+    let users: Vec<String> = shared::shares::of_environment(store, environment_uri)
+        .await?
+        .into_iter()
+        .filter(|share| share.principal_id == uri)
+        .map(|share| share.uri)
+        .collect();
+    if !users.is_empty() {
+        return Err(ApiError::ResourceShared(format!(
+            "consumption role {uri} is the principal of share(s) {users:?}; delete them first"
+        )));
+    }
     store
         .transact(vec![
             store.delete_write(&role.keys()),

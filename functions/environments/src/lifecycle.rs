@@ -250,6 +250,15 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
             roles.len()
         )));
     }
+    let datasets = shared::domain::datasets::of_environment(store, uri)
+        .await?
+        .len();
+    let requests = shared::shares::of_environment(store, uri).await?.len();
+    if datasets > 0 || requests > 0 {
+        return Err(ApiError::EnvironmentResourcesFound(format!(
+            "environment {uri} still has {datasets} dataset(s) and {requests} share request(s); delete them first"
+        )));
+    }
     if delete_from_aws {
         delete_stack(context, &environment).await?;
     }

@@ -144,6 +144,26 @@ pub async fn remove(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
             "team {team_name} owns {owned_roles} consumption role(s) in environment {uri}; remove them first"
         )));
     }
+    let requested = shared::shares::of_environment(&context.store, uri)
+        .await?
+        .into_iter()
+        .filter(|share| share.requester_team == team_name)
+        .count();
+    if requested > 0 {
+        return Err(ApiError::EnvironmentResourcesFound(format!(
+            "team {team_name} has {requested} share request(s) from environment {uri}; delete them first"
+        )));
+    }
+    let owned_datasets = shared::domain::datasets::of_environment(&context.store, uri)
+        .await?
+        .into_iter()
+        .filter(|dataset| dataset.owner_team == team_name)
+        .count();
+    if owned_datasets > 0 {
+        return Err(ApiError::EnvironmentResourcesFound(format!(
+            "team {team_name} owns {owned_datasets} dataset(s) in environment {uri}; delete them first"
+        )));
+    }
     let store = &context.store;
     store
         .transact(vec![

@@ -112,6 +112,10 @@ async fn run() -> Result<(), String> {
     let setup = bootstrap::run(&config, &settings).await?;
     config.stack_deploy_state_machine_arn =
         Some(setup.state_machines.arn("stack-deploy")?.to_owned());
+    config.share_approve_state_machine_arn =
+        Some(setup.state_machines.arn("share-approve")?.to_owned());
+    config.share_revoke_state_machine_arn =
+        Some(setup.state_machines.arn("share-revoke")?.to_owned());
     let context = AppContext::new(config).await;
     let _ = worker_context_slot.set(context.clone());
 

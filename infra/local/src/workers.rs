@@ -21,6 +21,10 @@ pub const WORKERS: &[Worker] = &[
         name: "dataset-worker",
         substitution: "DatasetWorkerFunctionArn",
     },
+    Worker {
+        name: "share-worker",
+        substitution: "ShareWorkerFunctionArn",
+    },
 ];
 
 /// Returns whether a worker function of that name exists.
@@ -33,6 +37,7 @@ pub async fn invoke(context: &AppContext, name: &str, input: Value) -> Result<Va
     match name {
         "stack-worker" => stack_worker::handle(context, input).await,
         "dataset-worker" => dataset_worker::handle(context, input).await,
+        "share-worker" => share_worker::handle(context, input).await,
         other => Err(WorkerError::new(
             "ResourceNotFoundException",
             format!("function {other} not found"),

@@ -380,6 +380,21 @@ impl Store {
         TransactWriteItem::builder().delete(delete).build()
     }
 
+    /// Builds a transaction write that deletes an item only while its `status` is
+    /// `expected_status`.
+    pub fn delete_if_status_write(&self, keys: &Keys, expected_status: &str) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(keys.pk.clone()))
+            .key("SK", AttributeValue::S(keys.sk.clone()))
+            .condition_expression("#status = :status")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":status", AttributeValue::S(expected_status.to_owned()))
+            .build()
+            .expect("table name and key are set");
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
     /// Queries one partition of the table or of an index, optionally by sort key prefix,
     /// one page at a time.
     pub async fn query(

@@ -1,0 +1,267 @@
+//! Share actions: submit, approve, reject, revoke and delete. Each applies the state machine
+//! to the share and its items in one conditional transaction, then starts the workflow that
+//! does the AWS work, if any.
+
+use serde::Deserialize;
+use shared::api::{ApiRequest, ApiResponse};
+use shared::domain::datasets;
+use shared::identity::Caller;
+use shared::permissions::{SHARE_OBJECT_APPROVER, owned};
+use shared::shares::states::{self, Action, PENDING_APPROVAL};
+use shared::shares::{self, RESOURCE_TYPE, Share, ShareItem};
+use shared::time::now_rfc3339;
+use shared::{ApiError, AppContext, authz, validate};
+
+use crate::requests::require_principal_role;
+use crate::{load, view};
+
+/// Applies `share_action` to the share and `item_action` to its items (all of them, or
+/// those in `selected`), in one transaction conditioned on every status read.
+async fn transition(
+    context: &AppContext,
+    share: &Share,
+    share_action: Action,
+    item_action: Action,
+    selected: Option<&[String]>,
+    change: impl FnOnce(&mut Share),
+) -> Result<(Share, Vec<ShareItem>), ApiError> {
+    let store = &context.store;
+    let next = states::next_share_status(share_action, &share.status)?;
+    let mut updated = Share {
+        status: next,
+        updated: now_rfc3339(),
+        version: share.version + 1,
+        ..share.clone()
+    };
+    change(&mut updated);
+    let mut writes = vec![shares::share_write(
+        store,
+        &updated,
+        &share.status,
+        share.version,
+    )?];
+    let mut changed = Vec::new();
+    for item in shares::items(store, &share.uri).await? {
+        if selected.is_some_and(|uris| !uris.contains(&item.uri)) {
+            continue;
+        }
+        let status = states::next_item_status(item_action, &item.status)?;
+        if status == item.status {
+            continue;
+        }
+        let new_item = ShareItem {
+            status,
+            updated: now_rfc3339(),
+            version: item.version + 1,
+            ..item.clone()
+        };
+        writes.push(shares::item_write(
+            store,
+            &new_item,
+            &item.status,
+            item.version,
+        )?);
+        changed.push(new_item);
+    }
+    store.transact(writes).await?;
+    tracing::info!(share_uri = %share.uri, from = %share.status, to = %updated.status, items = changed.len(), action = ?share_action, "share status changed");
+    Ok((updated, changed))
+}
+
+pub async fn submit(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let share = load(context, request.path("shareUri")?).await?;
+    let items = shares::items(&context.store, &share.uri).await?;
+    let resubmittable = [
+        PENDING_APPROVAL,
+        states::SHARE_REJECTED,
+        states::SHARE_FAILED,
+    ];
+    if !items
+        .iter()
+        .any(|item| resubmittable.contains(&item.status.as_str()))
+    {
+        return Err(ApiError::ShareItemsFound(format!(
+            "share {} has no pending item to submit; add an item first",
+            share.uri
+        )));
+    }
+    require_principal_role(context, &share).await?;
+    let (share, _) = transition(
+        context,
+        &share,
+        Action::Submit,
+        Action::Submit,
+        None,
+        |_| {},
+    )
+    .await?;
+    let dataset = datasets::get(&context.store, &share.dataset_uri).await?;
+    if dataset.is_some_and(|dataset| dataset.auto_approval) {
+        authz::add_permissions(
+            &context.store,
+            RESOURCE_TYPE,
+            &share.uri,
+            &share.requester_team,
+            &owned(SHARE_OBJECT_APPROVER),
+        )
+        .await?;
+        let share = approve_and_start(context, share).await?;
+        return ApiResponse::ok(view(context, caller, share).await?);
+    }
+    ApiResponse::ok(view(context, caller, share).await?)
+}
+
+/// Approves a submitted share and starts the share-approve workflow.
+async fn approve_and_start(context: &AppContext, share: Share) -> Result<Share, ApiError> {
+    require_principal_role(context, &share).await?;
+    let (share, _) = transition(
+        context,
+        &share,
+        Action::Approve,
+        Action::Approve,
+        None,
+        |share| {
+            share.reject_purpose.clear();
+        },
+    )
+    .await?;
+    start_workflow(context, &share, "approve").await?;
+    Ok(share)
+}
+
+async fn start_workflow(context: &AppContext, share: &Share, action: &str) -> Result<(), ApiError> {
+    let arn = match action {
+        "approve" => context.config.share_approve_state_machine_arn.as_deref(),
+        _ => context.config.share_revoke_state_machine_arn.as_deref(),
+    }
+    .ok_or_else(|| {
+        ApiError::internal(format!(
+            "the share {action} state machine is not configured"
+        ))
+    })?;
+    let input = serde_json::json!({"shareUri": share.uri, "datasetUri": share.dataset_uri});
+    shared::workflows::start(context, arn, &share.uri, action, &input).await?;
+    Ok(())
+}
+
+pub async fn approve(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let share = load(context, request.path("shareUri")?).await?;
+    let share = approve_and_start(context, share).await?;
+    ApiResponse::ok(view(context, caller, share).await?)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Reject {
+    reject_purpose: Option<String>,
+}
+
+pub async fn reject(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let body: Reject = request.json()?;
+    let purpose = validate::description(body.reject_purpose.as_deref())?;
+    let share = load(context, request.path("shareUri")?).await?;
+    let (share, _) = transition(
+        context,
+        &share,
+        Action::Reject,
+        Action::Reject,
+        None,
+        |share| {
+            share.reject_purpose = purpose;
+        },
+    )
+    .await?;
+    ApiResponse::ok(view(context, caller, share).await?)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Selection {
+    #[serde(default)]
+    item_uris: Vec<String>,
+}
+
+pub async fn revoke(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+) -> Result<ApiResponse, ApiError> {
+    let body: Selection = request.json()?;
+    if body.item_uris.is_empty() {
+        return Err(ApiError::ShareItemsFound(
+            "select at least one item to revoke in itemUris".into(),
+        ));
+    }
+    for uri in &body.item_uris {
+        shared::uri::parse_uri("itemUris", uri)?;
+    }
+    let share = load(context, request.path("shareUri")?).await?;
+    let items = shares::items(&context.store, &share.uri).await?;
+    for uri in &body.item_uris {
+        let item = items
+            .iter()
+            .find(|item| &item.uri == uri)
+            .ok_or_else(|| ApiError::not_found("ShareItem", uri))?;
+        if item.health_status.as_deref() == Some("PendingReApply") {
+            return Err(ApiError::InvalidStateTransition(format!(
+                "item {uri} is being re-applied; revoke it afterwards"
+            )));
+        }
+    }
+    let (share, _) = transition(
+        context,
+        &share,
+        Action::RevokeItems,
+        Action::RevokeItems,
+        Some(&body.item_uris),
+        |_| {},
+    )
+    .await?;
+    start_workflow(context, &share, "revoke").await?;
+    ApiResponse::ok(view(context, caller, share).await?)
+}
+
+pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let share = load(context, request.path("shareUri")?).await?;
+    let items = shares::items(&context.store, &share.uri).await?;
+    let shared_items = items
+        .iter()
+        .filter(|item| states::SHARED_STATES.contains(&item.status.as_str()))
+        .count();
+    if shared_items > 0 {
+        return Err(ApiError::ShareItemsFound(format!(
+            "share {} still has {shared_items} shared item(s); revoke them before deleting it",
+            share.uri
+        )));
+    }
+    let store = &context.store;
+    let mut writes = vec![
+        store.delete_if_status_write(&share.keys(), &share.status),
+        store.delete_write(&share.claim_keys()),
+    ];
+    for item in &items {
+        writes.push(store.delete_if_status_write(&item.keys(), &item.status));
+    }
+    for grant in authz::grants_on(store, &share.uri).await? {
+        writes.push(authz::revoke_write(
+            store.table_name(),
+            &share.uri,
+            &grant.team,
+        )?);
+    }
+    store.transact(writes).await?;
+    tracing::info!(share_uri = %share.uri, "share deleted");
+    ApiResponse::ok(serde_json::json!({"uri": share.uri, "deleted": true}))
+}
