@@ -13,6 +13,7 @@ pub mod error;
 pub mod identity;
 pub mod logging;
 pub mod names;
+pub mod notifications;
 pub mod permissions;
 pub mod routes;
 pub mod schedules;

@@ -14,15 +14,17 @@ pub enum Module {
     Environments,
     Datasets,
     Shares,
+    Notifications,
 }
 
 impl Module {
-    pub const ALL: [Module; 5] = [
+    pub const ALL: [Module; 6] = [
         Module::Tenant,
         Module::Organizations,
         Module::Environments,
         Module::Datasets,
         Module::Shares,
+        Module::Notifications,
     ];
 
     /// Returns the name of the module's crate and binary.
@@ -33,6 +35,7 @@ impl Module {
             Module::Environments => "environments",
             Module::Datasets => "datasets",
             Module::Shares => "shares",
+            Module::Notifications => "notifications",
         }
     }
 }
@@ -142,7 +145,7 @@ const fn share(permission: &'static str) -> Check {
 
 const MANAGE_SHARES_CHECK: Check = Check::Tenant(MANAGE_SHARES);
 
-use Module::{Datasets, Environments, Organizations, Shares, Tenant};
+use Module::{Datasets, Environments, Notifications, Organizations, Shares, Tenant};
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
@@ -676,6 +679,24 @@ pub const ROUTES: &[Route] = &[
         "revokeShareItems",
         Shares,
         &[MANAGE_SHARES_CHECK, share(GET_SHARE_OBJECT)],
+    ),
+    route(
+        "GET",
+        "/notifications",
+        "listNotifications",
+        Notifications,
+        &[Check::Authenticated {
+            reason: "lists only notifications addressed to the caller's teams or to the caller",
+        }],
+    ),
+    route(
+        "POST",
+        "/notifications/{notificationUri}/read",
+        "markNotificationRead",
+        Notifications,
+        &[Check::Handler(
+            "the notification is addressed to one of the caller's teams or to the caller",
+        )],
     ),
 ];
 

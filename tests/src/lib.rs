@@ -287,3 +287,32 @@ pub async fn run_state_machine(
     }
     panic!("execution {arn} still running after a minute");
 }
+
+/// Returns the emails the emulator's SES accepted, as (recipient, subject) pairs.
+pub async fn sent_emails() -> Vec<(String, String)> {
+    let data: Value = reqwest::get(format!("{}/moto-api/data.json", aws_url()))
+        .await
+        .expect("the emulator answers")
+        .json()
+        .await
+        .expect("the emulator's data is JSON");
+    let mut emails = Vec::new();
+    for message in data["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let subject = message["subject"].as_str().unwrap_or_default().to_owned();
+        for recipient in message["destinations"]["ToAddresses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            emails.push((
+                recipient.as_str().unwrap_or_default().to_owned(),
+                subject.clone(),
+            ));
+        }
+    }
+    emails
+}

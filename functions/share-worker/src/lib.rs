@@ -7,10 +7,12 @@
 //! - `processItem`: grants or revokes one item in AWS and marks it succeeded;
 //! - `markItemFailed`: marks one item failed with the caught error as its health message;
 //! - `finishShare`: marks items still in progress as failed (after a workflow failure) and
-//!   finishes the share: `Processed`, or `Draft` after a revoke that left pending items.
+//!   finishes the share: `Processed`, or `Draft` after a revoke that left pending items;
+//! - `notify`: in-app notifications and emails about a share event.
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod notify;
 mod tables;
 
 use serde::Deserialize;
@@ -35,6 +37,8 @@ struct Input {
     error: Option<Value>,
     #[serde(default)]
     fail_remaining: bool,
+    /// For `notify`: SUBMITTED, APPROVED, REJECTED or REVOKED.
+    event: Option<String>,
 }
 
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, WorkerError> {
@@ -101,6 +105,10 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
                 input.fail_remaining,
             )
             .await
+        }
+        "notify" => {
+            let share = load_share(context, required(&input.share_uri, "shareUri")?).await?;
+            notify::notify(context, &share, required(&input.event, "event")?).await
         }
         other => Err(WorkerError::invalid_input(format!(
             "action {other:?} is not a share workflow step"

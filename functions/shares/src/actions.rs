@@ -99,6 +99,7 @@ pub async fn submit(
         |_| {},
     )
     .await?;
+    notify(context, &share, "SUBMITTED").await;
     let dataset = datasets::get(&context.store, &share.dataset_uri).await?;
     if dataset.is_some_and(|dataset| dataset.auto_approval) {
         authz::add_permissions(
@@ -131,6 +132,21 @@ async fn approve_and_start(context: &AppContext, share: Share) -> Result<Share, 
     .await?;
     start_workflow(context, &share, "approve").await?;
     Ok(share)
+}
+
+/// Starts the workflow that notifies a share event. A failure to start is logged, not
+/// returned, because the share has already changed.
+async fn notify(context: &AppContext, share: &Share, event: &str) {
+    let Some(arn) = context.config.share_notify_state_machine_arn.as_deref() else {
+        tracing::warn!(share_uri = %share.uri, event, "no notification workflow configured");
+        return;
+    };
+    let input = serde_json::json!({"shareUri": share.uri, "event": event});
+    if let Err(error) =
+        shared::workflows::start(context, arn, &share.uri, &event.to_lowercase(), &input).await
+    {
+        tracing::error!(share_uri = %share.uri, event, %error, "could not start the notification workflow");
+    }
 }
 
 async fn start_workflow(context: &AppContext, share: &Share, action: &str) -> Result<(), ApiError> {
@@ -183,6 +199,7 @@ pub async fn reject(
         },
     )
     .await?;
+    notify(context, &share, "REJECTED").await;
     ApiResponse::ok(view(context, caller, share).await?)
 }
 

@@ -129,6 +129,9 @@ async fn handle(host: &LocalHost, request: Request<Incoming>) -> HttpResponse {
         Module::Shares => {
             shared::api::handle_event(context, route.module, event, shares::handle).await
         }
+        Module::Notifications => {
+            shared::api::handle_event(context, route.module, event, notifications::handle).await
+        }
     };
     to_http(response)
 }

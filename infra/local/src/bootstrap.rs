@@ -70,7 +70,7 @@ pub async fn run(config: &Config, settings: &LocalSettings) -> Result<Setup, Str
     for account in DEMO_ACCOUNTS {
         create_pivot_role(&aws, account, &config.pivot_role_name).await?;
     }
-    create_sender_identity(&aws).await?;
+    create_sender_identity(&aws, &config.email_sender).await?;
     let state_machines = create_state_machines(&aws, &settings.region).await?;
     tracing::info!(user_pool_id = %cognito.user_pool_id, "emulator bootstrapped");
     Ok(Setup {
@@ -221,12 +221,11 @@ pub async fn create_pivot_role(
     }
 }
 
-async fn create_sender_identity(aws: &AwsClients) -> Result<(), String> {
-    let sender = std::env::var("EMAIL_SENDER").unwrap_or_else(|_| "dataall@example.com".to_owned());
+async fn create_sender_identity(aws: &AwsClients, sender: &str) -> Result<(), String> {
     match aws
         .sesv2()
         .create_email_identity()
-        .email_identity(&sender)
+        .email_identity(sender)
         .send()
         .await
     {

@@ -24,6 +24,11 @@
 //! | table | `TABLE#<uri>` | `META` | | `DATASET#<datasetUri>` / `TABLE#<glueTableName>` |
 //! | folder | `FOLDER#<uri>` | `META` | | `DATASET#<datasetUri>` / `FOLDER#<uri>` |
 //! | folder prefix and label claims | `DATASET#<datasetUri>` | `PREFIX#<prefix>`, `FOLDERLABEL#<label>` | | |
+//! | share | `SHARE#<uri>` | `META` | `DATASETSHARES#<datasetUri>` / `SHARE#<uri>` | `ENVSHARES#<environmentUri>` / `SHARE#<uri>` |
+//! | share item | `SHARE#<shareUri>` | `ITEM#<itemUri>` | | `SHAREDITEM#<itemUri>` / `SHARE#<shareUri>` |
+//! | share claim (dataset, environment, team, principal) | `SHAREKEY#<...>` | `SHARE` | | |
+//! | dataset lock | `LOCK#dataset#<datasetUri>` | `LOCK` | | |
+//! | notification | `NOTIF#<uri>` | `META` | `RECIPIENT#<team>` / `NOTIF#<created>#<uri>` | |
 //! | catalog entry | `CATALOG#<uri>` | `META` | `CATALOG` / `<entryType>#<uri>` | |
 //!
 //! Access patterns and their key conditions:
@@ -37,6 +42,10 @@
 //!   tables and folders of a dataset: `GSI2`, `GSI2PK = ORG#<uri>`, `ENV#<uri>` or
 //!   `DATASET#<uri>` with a sort key prefix;
 //! - every catalog entry (index rebuild): `GSI1`, `GSI1PK = CATALOG`;
+//! - shares of a dataset (delete guards, dataset shares list): `GSI1`, `DATASETSHARES#<uri>`;
+//!   shares requested from an environment: `GSI2`, `ENVSHARES#<uri>`; share items of a
+//!   table, folder or bucket in every share: `GSI2`, `SHAREDITEM#<itemUri>`;
+//! - notifications of a team: `GSI1`, `RECIPIENT#<team>`;
 //! - one dataset per bucket, one folder per prefix and label in a dataset: conditional puts
 //!   of claim items in the same transaction as the object;
 //! - all environment stacks (daily update): `GSI1`, `GSI1PK = STACKS`,
