@@ -6,7 +6,7 @@
 start_local_host() {
     local log=$1
     : > "$log"
-    setsid ./target/debug/local-host >> "$log" 2>&1 &
+    setsid "${CARGO_TARGET_DIR:-target}/debug/local-host" >> "$log" 2>&1 &
     LOCAL_HOST_PID=$!
     for _ in $(seq 1 240); do
         if grep -q '^READY ' "$log"; then

@@ -6,7 +6,8 @@ use std::time::Duration;
 use integration_tests::{Api, Reply, account_aws, create_pivot_role, fresh_account, unique};
 use serde_json::{Value, json};
 
-const REGION: &str = "eu-west-1";
+/// Region of these tests' environments; the hands-on lab uses eu-west-1 in the same accounts.
+const REGION: &str = "eu-north-1";
 
 async fn create_organization(api: &Api, label: &str, admin_team: &str) -> Value {
     api.post(
@@ -692,7 +693,10 @@ async fn tags_land_on_stack() {
     let tags = science.get(&format!("/environments/{uri}/tags")).await.ok();
     assert_eq!(tags["items"], json!([{"key": "CostCenter", "value": "42"}]));
 
-    let cloudformation = account_aws(&account).await.cloudformation();
+    let cloudformation = account_aws(&account)
+        .await
+        .in_region(REGION)
+        .cloudformation();
     let mut found = false;
     for _ in 0..120 {
         let stacks = cloudformation
@@ -759,6 +763,7 @@ async fn environment_update_and_delete() {
         .expect_error(404, "ResourceNotFound");
     let stacks = account_aws(&account)
         .await
+        .in_region(REGION)
         .cloudformation()
         .describe_stacks()
         .stack_name(format!("dataall-environment-{uri}"))
