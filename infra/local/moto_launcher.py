@@ -6,7 +6,9 @@ Before serving, this launcher:
   AWS endpoint runs worker functions in-process, through MOTO_PORT;
 - patches the S3 Control responses, which otherwise fail to parse in the AWS SDK for Rust;
 - patches KMS keys created by CloudFormation, whose key policy moto otherwise stores in a
-  form its own DescribeKey cannot read.
+  form its own DescribeKey cannot read;
+- patches moto's Lake Formation permission set, which otherwise fails a revoke after a
+  grant was merged into an existing entry.
 
 Usage: moto_launcher.py --port PORT --local-host-port PORT
 """
@@ -66,6 +68,34 @@ def patch_kms_cloudformation() -> None:
     models.Key.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
 
 
+def patch_lakeformation_catalog() -> None:
+    """Keep moto's Lake Formation permission set consistent after merges.
+
+    moto 5.2 merges a grant into an existing entry of a Python set in place, which changes
+    the entry's hash, so a later revoke of that principal and resource fails with a server
+    error. The patch rebuilds the set after every change.
+    """
+    from moto.lakeformation import models
+
+    def add_permission(self, permission):
+        for existing in list(self.permissions):
+            if permission.equal_principal_and_resouce(existing):
+                existing.merge(permission)
+                self.permissions = set(self.permissions)
+                return
+        self.permissions.add(permission)
+
+    def remove_permission(self, permission):
+        for existing in list(self.permissions):
+            if permission.equal_principal_and_resouce(existing):
+                existing.diff(permission)
+                self.permissions = {entry for entry in self.permissions if not entry.is_empty()}
+                return
+
+    models.PermissionCatalog.add_permission = add_permission
+    models.PermissionCatalog.remove_permission = remove_permission
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True, help="port moto listens on")
@@ -85,6 +115,7 @@ def main() -> None:
     default_user_config["stepfunctions"]["execute_state_machine"] = True
     patch_s3control()
     patch_kms_cloudformation()
+    patch_lakeformation_catalog()
 
     from moto.server import ThreadedMotoServer  # noqa: F401  (imports the app factory)
     from werkzeug.serving import run_simple

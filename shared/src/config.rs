@@ -9,6 +9,7 @@
 //! | `AWS_ENDPOINT_URL` | endpoint override for every AWS service, set only for the emulator |
 //! | `STACK_DEPLOY_STATE_MACHINE_ARN` | the stack deploy workflow (optional for functions that do not start it) |
 //! | `SHARE_APPROVE_STATE_MACHINE_ARN`, `SHARE_REVOKE_STATE_MACHINE_ARN` | the share workflows (optional for functions that do not start them) |
+//! | `SHARE_VERIFY_STATE_MACHINE_ARN`, `SHARE_REAPPLY_STATE_MACHINE_ARN` | the drift check workflows (optional) |
 //! | `SHARE_NOTIFY_STATE_MACHINE_ARN` | the workflow that sends share notifications (optional) |
 //! | `COGNITO_USER_POOL_ID` | user pool whose group members get share emails (optional: no emails without it) |
 //! | `EMAIL_SENDER` | sender address of share emails, a verified SES identity (default `dataall@example.com`) |
@@ -28,6 +29,8 @@ pub struct Config {
     pub share_approve_state_machine_arn: Option<String>,
     pub share_revoke_state_machine_arn: Option<String>,
     pub share_notify_state_machine_arn: Option<String>,
+    pub share_verify_state_machine_arn: Option<String>,
+    pub share_reapply_state_machine_arn: Option<String>,
     pub cognito_user_pool_id: Option<String>,
     pub email_sender: String,
     pub stack_poll_seconds: u64,
@@ -87,6 +90,8 @@ impl Config {
             share_approve_state_machine_arn: optional("SHARE_APPROVE_STATE_MACHINE_ARN"),
             share_revoke_state_machine_arn: optional("SHARE_REVOKE_STATE_MACHINE_ARN"),
             share_notify_state_machine_arn: optional("SHARE_NOTIFY_STATE_MACHINE_ARN"),
+            share_verify_state_machine_arn: optional("SHARE_VERIFY_STATE_MACHINE_ARN"),
+            share_reapply_state_machine_arn: optional("SHARE_REAPPLY_STATE_MACHINE_ARN"),
             cognito_user_pool_id: optional("COGNITO_USER_POOL_ID"),
             email_sender: optional("EMAIL_SENDER")
                 .unwrap_or_else(|| "dataall@example.com".to_owned()),

@@ -681,6 +681,20 @@ pub const ROUTES: &[Route] = &[
         &[MANAGE_SHARES_CHECK, share(GET_SHARE_OBJECT)],
     ),
     route(
+        "POST",
+        "/shares/{shareUri}/verify",
+        "verifyShareItems",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(GET_SHARE_OBJECT)],
+    ),
+    route(
+        "POST",
+        "/shares/{shareUri}/reapply",
+        "reapplyShareItems",
+        Shares,
+        &[MANAGE_SHARES_CHECK, share(APPROVE_SHARE_OBJECT)],
+    ),
+    route(
         "GET",
         "/notifications",
         "listNotifications",

@@ -30,4 +30,11 @@ pub const SCHEDULES: &[Schedule] = &[
         period_seconds: 15 * 60,
         input: "{}",
     },
+    Schedule {
+        name: "share-verifier",
+        state_machine: "share-verifier",
+        expression: "rate(7 days)",
+        period_seconds: 7 * 24 * 60 * 60,
+        input: "{}",
+    },
 ];

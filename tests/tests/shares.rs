@@ -368,6 +368,100 @@ async fn table_share_cross_account() {
         .await
         .expect_error(409, "EnvironmentResourcesFound");
 
+    // Drift: a grant removed outside the product makes verify report it; re-apply restores it.
+    let item_uri = item["uri"].as_str().unwrap().to_owned();
+    let source_table = aws_sdk_lakeformation::types::Resource::builder()
+        .table(
+            aws_sdk_lakeformation::types::TableResource::builder()
+                .catalog_id(&fixture.producer_account)
+                .database_name(database)
+                .name(&fixture.table_name)
+                .build()
+                .unwrap(),
+        )
+        .build();
+    producer_aws
+        .lakeformation()
+        .revoke_permissions()
+        .principal(
+            aws_sdk_lakeformation::types::DataLakePrincipal::builder()
+                .data_lake_principal_identifier(&role_a)
+                .build(),
+        )
+        .resource(source_table)
+        .permissions(aws_sdk_lakeformation::types::Permission::Select)
+        .send()
+        .await
+        .unwrap();
+    team_b
+        .post(
+            &format!("/shares/{share_uri}/verify"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .expect_error(404, "ResourceNotFound");
+    let verifying = team_a
+        .post(
+            &format!("/shares/{share_uri}/verify"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await;
+    assert_eq!(verifying.status, 202, "{}", verifying.body);
+    let unhealthy = eventually("the item turning Unhealthy", || async {
+        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
+        (share["items"][0]["healthStatus"] == "Unhealthy").then_some(share)
+    })
+    .await;
+    let message = unhealthy["items"][0]["healthMessage"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("SELECT"), "{message}");
+    assert_eq!(
+        unhealthy["items"][0]["status"], "Share_Succeeded",
+        "verify keeps the status"
+    );
+    team_a
+        .post(
+            &format!("/shares/{share_uri}/reapply"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .expect_error(403, "UnauthorizedOperation");
+    fixture
+        .producer
+        .post(
+            &format!("/shares/{share_uri}/reapply"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .ok();
+    let healthy = eventually("the item turning Healthy again", || async {
+        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
+        (share["items"][0]["healthStatus"] == "Healthy").then_some(share)
+    })
+    .await;
+    assert_eq!(
+        healthy["items"][0]["status"], "Share_Succeeded",
+        "re-apply keeps the status"
+    );
+    let restored = lake_formation_permissions(
+        &producer_aws,
+        &fixture.producer_account,
+        database,
+        &fixture.table_name,
+        &role_a,
+    )
+    .await;
+    assert!(restored.contains(&"SELECT".to_owned()), "{restored:?}");
+    let (_, weekly) = integration_tests::run_state_machine("share-verifier", &json!({})).await;
+    assert_eq!(
+        weekly.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        weekly.cause()
+    );
+
     team_a
         .post(
             &format!("/shares/{share_uri}/revoke"),
@@ -375,7 +469,6 @@ async fn table_share_cross_account() {
         )
         .await
         .expect_error(409, "ShareItemsFound");
-    let item_uri = item["uri"].as_str().unwrap();
     team_a
         .post(
             &format!("/shares/{share_uri}/revoke"),

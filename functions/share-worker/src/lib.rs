@@ -8,10 +8,13 @@
 //! - `markItemFailed`: marks one item failed with the caught error as its health message;
 //! - `finishShare`: marks items still in progress as failed (after a workflow failure) and
 //!   finishes the share: `Processed`, or `Draft` after a revoke that left pending items;
-//! - `notify`: in-app notifications and emails about a share event.
+//! - `notify`: in-app notifications and emails about a share event;
+//! - `verifyItems`, `reapplyItems`, `listActiveShares`: the drift checks of shared items and
+//!   the weekly verifier's list of shares.
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod health;
 mod notify;
 mod tables;
 
@@ -37,6 +40,10 @@ struct Input {
     error: Option<Value>,
     #[serde(default)]
     fail_remaining: bool,
+    /// For `verifyItems`: every succeeded item rather than those marked `PendingVerify`;
+    /// for `reapplyItems`: also every `Unhealthy` succeeded item.
+    #[serde(default)]
+    all: bool,
     /// For `notify`: SUBMITTED, APPROVED, REJECTED or REVOKED.
     event: Option<String>,
 }
@@ -106,6 +113,13 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
             )
             .await
         }
+        "verifyItems" => {
+            health::verify_items(context, required(&input.share_uri, "shareUri")?, input.all).await
+        }
+        "reapplyItems" => {
+            health::reapply_items(context, required(&input.share_uri, "shareUri")?, input.all).await
+        }
+        "listActiveShares" => health::list_active(context).await,
         "notify" => {
             let share = load_share(context, required(&input.share_uri, "shareUri")?).await?;
             notify::notify(context, &share, required(&input.event, "event")?).await

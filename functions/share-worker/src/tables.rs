@@ -444,6 +444,72 @@ pub async fn revoke(
     }
 }
 
+/// Checks that a shared table's grants and resource link are all in place. Returns one
+/// message per missing piece; an empty list means the item is healthy.
+pub async fn verify(
+    context: &AppContext,
+    share: &Share,
+    dataset: &Dataset,
+    item: &ShareItem,
+) -> Result<Vec<String>, WorkerError> {
+    let name = table_name(context, item).await?;
+    let pivot = |error: shared::context::PivotRoleError| {
+        WorkerError::new("PivotRoleNotAssumable", error.to_string())
+    };
+    let source = context
+        .environment_account(&dataset.aws_account_id, &dataset.region)
+        .await
+        .map_err(pivot)?;
+    let target = context
+        .environment_account(&share.aws_account_id, &share.region)
+        .await
+        .map_err(pivot)?;
+    let shared_database = shared_database(dataset);
+    let mut missing = Vec::new();
+    let wanted = table_permissions(share);
+    let source_table = table_resource(&dataset.aws_account_id, &dataset.glue_database_name, &name)?;
+    let held_on_table = held(&source, share, &source_table).await?;
+    let lacking: Vec<&str> = wanted
+        .iter()
+        .filter(|p| !held_on_table.contains(p))
+        .map(Permission::as_str)
+        .collect();
+    if !lacking.is_empty() {
+        missing.push(format!(
+            "{} lacks Lake Formation permissions {} on table {}.{name}",
+            share.principal_role_arn,
+            lacking.join(","),
+            dataset.glue_database_name
+        ));
+    }
+    match target
+        .glue()
+        .get_table()
+        .database_name(&shared_database)
+        .name(&name)
+        .send()
+        .await
+    {
+        Ok(_) => {
+            let link = table_resource(&share.aws_account_id, &shared_database, &name)?;
+            if !held(&target, share, &link)
+                .await?
+                .contains(&Permission::Describe)
+            {
+                missing.push(format!(
+                    "{} lacks DESCRIBE on resource link {shared_database}.{name}",
+                    share.principal_role_arn
+                ));
+            }
+        }
+        Err(_) => missing.push(format!(
+            "resource link {shared_database}.{name} does not exist in account {}",
+            share.aws_account_id
+        )),
+    }
+    Ok(missing)
+}
+
 /// Returns the other shares in which the same table is `Share_Succeeded`.
 async fn other_shares_of_table(
     context: &AppContext,

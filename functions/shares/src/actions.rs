@@ -282,3 +282,68 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
     tracing::info!(share_uri = %share.uri, "share deleted");
     ApiResponse::ok(serde_json::json!({"uri": share.uri, "deleted": true}))
 }
+
+/// Marks the selected shared items `PendingVerify` or `PendingReApply` and starts the
+/// matching workflow. Only items whose access can be revoked (succeeded, or a failed revoke)
+/// can be checked; their status never changes.
+pub async fn check_health(
+    context: &AppContext,
+    caller: &Caller,
+    request: &ApiRequest,
+    action: &str,
+) -> Result<ApiResponse, ApiError> {
+    let body: Selection = request.json()?;
+    if body.item_uris.is_empty() {
+        return Err(ApiError::ShareItemsFound(format!(
+            "select at least one item to {action} in itemUris"
+        )));
+    }
+    let share = load(context, request.path("shareUri")?).await?;
+    let items = shares::items(&context.store, &share.uri).await?;
+    let (health, arn) = match action {
+        "verify" => (
+            "PendingVerify",
+            context.config.share_verify_state_machine_arn.as_deref(),
+        ),
+        _ => (
+            "PendingReApply",
+            context.config.share_reapply_state_machine_arn.as_deref(),
+        ),
+    };
+    let arn = arn.ok_or_else(|| {
+        ApiError::internal(format!(
+            "the share {action} state machine is not configured"
+        ))
+    })?;
+    let store = &context.store;
+    let mut writes = Vec::new();
+    for uri in &body.item_uris {
+        let item = items
+            .iter()
+            .find(|item| &item.uri == uri)
+            .ok_or_else(|| ApiError::not_found("ShareItem", uri))?;
+        if !states::REVOKABLE_STATES.contains(&item.status.as_str()) {
+            return Err(ApiError::InvalidStateTransition(format!(
+                "item {uri} is {}; only shared items can be checked",
+                item.status
+            )));
+        }
+        let marked = ShareItem {
+            health_status: Some(health.to_owned()),
+            updated: now_rfc3339(),
+            version: item.version + 1,
+            ..item.clone()
+        };
+        writes.push(shares::item_write(
+            store,
+            &marked,
+            &item.status,
+            item.version,
+        )?);
+    }
+    store.transact(writes).await?;
+    let input = serde_json::json!({"shareUri": share.uri, "datasetUri": share.dataset_uri});
+    shared::workflows::start(context, arn, &share.uri, action, &input).await?;
+    tracing::info!(share_uri = %share.uri, items = body.item_uris.len(), action, "share item check started");
+    ApiResponse::accepted(view(context, caller, share).await?)
+}

@@ -32,6 +32,8 @@ pub async fn handle(
         "approveShare" => actions::approve(context, caller, request).await,
         "rejectShare" => actions::reject(context, caller, request).await,
         "revokeShareItems" => actions::revoke(context, caller, request).await,
+        "verifyShareItems" => actions::check_health(context, caller, request, "verify").await,
+        "reapplyShareItems" => actions::check_health(context, caller, request, "reapply").await,
         "listDatasetShares" => requests::of_dataset(context, caller, request).await,
         other => Err(ApiError::ResourceNotFound(format!(
             "operation {other} is not in the shares module"

@@ -118,6 +118,10 @@ async fn run() -> Result<(), String> {
         Some(setup.state_machines.arn("share-revoke")?.to_owned());
     config.share_notify_state_machine_arn =
         Some(setup.state_machines.arn("share-notify")?.to_owned());
+    config.share_verify_state_machine_arn =
+        Some(setup.state_machines.arn("share-verify")?.to_owned());
+    config.share_reapply_state_machine_arn =
+        Some(setup.state_machines.arn("share-reapply")?.to_owned());
     config.cognito_user_pool_id = Some(setup.cognito.user_pool_id.clone());
     let context = AppContext::new(config).await;
     let _ = worker_context_slot.set(context.clone());
