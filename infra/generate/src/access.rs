@@ -12,6 +12,8 @@
 
 use shared::store::Index;
 
+use crate::state_machines::{SHARE_APPROVE, SHARE_NOTIFY, SHARE_REVOKE, STACK_DEPLOY};
+
 /// A DynamoDB action on the table itself. `TransactWriteItems` needs no action of its own:
 /// IAM checks the `PutItem` or `DeleteItem` of each write in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,8 +47,14 @@ pub struct Access {
     pub indexes: &'static [Index],
     /// Whether the function assumes the pivot role in environment accounts.
     pub pivot_role: bool,
-    /// Whether the function starts the stack deploy state machine.
-    pub stack_deploy: bool,
+    /// State machines the function starts, by file stem in `statemachines/`.
+    pub starts: &'static [&'static str],
+    /// Whether the function lists the members of the user pool's groups.
+    pub user_pool: bool,
+    /// Whether the function sends email from the SES sender identity.
+    pub email: bool,
+    /// Whether the function waits between reads of a deploying CloudFormation stack.
+    pub stack_poll: bool,
 }
 
 use Index::{Gsi1, Gsi2};
@@ -57,7 +65,10 @@ const TABLE_ONLY: Access = Access {
     table: &[],
     indexes: &[],
     pivot_role: false,
-    stack_deploy: false,
+    starts: &[],
+    user_pool: false,
+    email: false,
+    stack_poll: false,
 };
 
 /// Access of each route, by operation. `redeploy_after_change` and `stack::redeploy` start
@@ -159,7 +170,8 @@ const OPERATIONS: &[(&str, Access)] = &[
             table: &[GetItem, PutItem, Query],
             indexes: &[],
             pivot_role: true,
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
+            ..TABLE_ONLY
         },
     ),
     (
@@ -181,7 +193,7 @@ const OPERATIONS: &[(&str, Access)] = &[
         "updateEnvironment",
         Access {
             table: &[GetItem, PutItem, Query],
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
             ..TABLE_ONLY
         },
     ),
@@ -191,7 +203,7 @@ const OPERATIONS: &[(&str, Access)] = &[
             table: &[GetItem, Query, DeleteItem],
             indexes: &[Gsi2],
             pivot_role: true,
-            stack_deploy: false,
+            ..TABLE_ONLY
         },
     ),
     (
@@ -205,7 +217,7 @@ const OPERATIONS: &[(&str, Access)] = &[
         "inviteEnvironmentTeam",
         Access {
             table: &[GetItem, PutItem],
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
             ..TABLE_ONLY
         },
     ),
@@ -213,7 +225,7 @@ const OPERATIONS: &[(&str, Access)] = &[
         "updateEnvironmentTeam",
         Access {
             table: &[GetItem, PutItem],
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
             ..TABLE_ONLY
         },
     ),
@@ -222,8 +234,8 @@ const OPERATIONS: &[(&str, Access)] = &[
         Access {
             table: &[GetItem, PutItem, DeleteItem],
             indexes: &[Gsi2],
-            pivot_role: false,
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
+            ..TABLE_ONLY
         },
     ),
     (
@@ -240,7 +252,7 @@ const OPERATIONS: &[(&str, Access)] = &[
             table: &[GetItem, PutItem],
             indexes: &[Gsi2],
             pivot_role: true,
-            stack_deploy: false,
+            ..TABLE_ONLY
         },
     ),
     (
@@ -252,8 +264,10 @@ const OPERATIONS: &[(&str, Access)] = &[
     ),
     (
         "removeConsumptionRole",
+        // Lists the environment's shares through GSI2 to reject removing a share's principal.
         Access {
             table: &[GetItem, DeleteItem],
+            indexes: &[Gsi2],
             ..TABLE_ONLY
         },
     ),
@@ -268,7 +282,7 @@ const OPERATIONS: &[(&str, Access)] = &[
         "updateEnvironmentStack",
         Access {
             table: &[GetItem, PutItem],
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
             ..TABLE_ONLY
         },
     ),
@@ -283,24 +297,330 @@ const OPERATIONS: &[(&str, Access)] = &[
         "updateEnvironmentTags",
         Access {
             table: &[GetItem, PutItem],
-            stack_deploy: true,
+            starts: &[STACK_DEPLOY],
+            ..TABLE_ONLY
+        },
+    ),
+    // Datasets. `load` reads the dataset, table or folder and `view` the dataset's stack
+    // record (`GetItem`). The tables and folders of a dataset, the datasets and shares of an
+    // environment and the share items of an object are listed through GSI2. Through the
+    // pivot role, routes reach the environment account: S3 (import checks, folder markers,
+    // presigned uploads), KMS (import checks), Glue (import, table sync, column comments,
+    // crawlers), Athena (previews) and CloudFormation (stack deletion).
+    (
+        "createDataset",
+        Access {
+            table: &[GetItem, PutItem],
+            starts: &[STACK_DEPLOY],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "importDataset",
+        Access {
+            table: &[GetItem, PutItem],
+            pivot_role: true,
+            starts: &[STACK_DEPLOY],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listDatasets",
+        Access {
+            table: &[GetItem],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getDataset",
+        Access {
+            table: &[GetItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "updateDataset",
+        // A new stewards team moves the grants on the dataset, its tables and folders.
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            indexes: &[Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "deleteDataset",
+        // Lists the dataset's shares through GSI1 and their items and grants in the table.
+        Access {
+            table: &[GetItem, Query, DeleteItem],
+            indexes: &[Gsi1, Gsi2],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getDatasetStack",
+        Access {
+            table: &[GetItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listDatasetTables",
+        Access {
+            table: &[GetItem],
+            indexes: &[Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "syncDatasetTables",
+        // `shared::table_sync`: Glue GetTables, then tables, grants and catalog entries.
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            indexes: &[Gsi2],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getTable",
+        Access {
+            table: &[GetItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "updateTable",
+        Access {
+            table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "deleteTable",
+        Access {
+            table: &[GetItem, Query, DeleteItem],
+            indexes: &[Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listTableColumns",
+        Access {
+            table: &[GetItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "updateTableColumn",
+        Access {
+            table: &[GetItem, PutItem],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "previewTable",
+        Access {
+            table: &[GetItem],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listDatasetFolders",
+        Access {
+            table: &[GetItem],
+            indexes: &[Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createDatasetFolder",
+        Access {
+            table: &[GetItem, PutItem],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getFolder",
+        Access {
+            table: &[GetItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "updateFolder",
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "deleteFolder",
+        Access {
+            table: &[GetItem, Query, DeleteItem],
+            indexes: &[Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createDatasetUpload",
+        Access {
+            table: &[GetItem],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    // Shares. A share's items and grants are in its own partition (`Query`), and the shares
+    // of a dataset and the caller's shares are listed through GSI1. Submit and approve read the
+    // principal's IAM role through the pivot role before the workflow starts.
+    (
+        "listDatasetShares",
+        Access {
+            table: &[Query],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createShare",
+        Access {
+            table: &[GetItem, PutItem, Query],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listShares",
+        Access {
+            table: &[GetItem, Query],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getShare",
+        Access {
+            table: &[GetItem, Query],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "deleteShare",
+        Access {
+            table: &[GetItem, Query, DeleteItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "addShareItem",
+        Access {
+            table: &[GetItem, Query, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "removeShareItem",
+        Access {
+            table: &[GetItem, Query, DeleteItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "submitShare",
+        // With auto-approval, submit also approves and starts the share-approve workflow.
+        Access {
+            table: &[GetItem, Query, PutItem],
+            pivot_role: true,
+            starts: &[SHARE_NOTIFY, SHARE_APPROVE],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "approveShare",
+        Access {
+            table: &[GetItem, Query, PutItem],
+            pivot_role: true,
+            starts: &[SHARE_APPROVE],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "rejectShare",
+        Access {
+            table: &[GetItem, Query, PutItem],
+            starts: &[SHARE_NOTIFY],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "revokeShareItems",
+        Access {
+            table: &[GetItem, Query, PutItem],
+            starts: &[SHARE_REVOKE],
+            ..TABLE_ONLY
+        },
+    ),
+    // Notifications of a recipient are listed through GSI1.
+    (
+        "listNotifications",
+        Access {
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "markNotificationRead",
+        Access {
+            table: &[GetItem, PutItem],
             ..TABLE_ONLY
         },
     ),
 ];
 
 /// Access of each worker function, by name.
-const WORKERS: &[(&str, Access)] = &[(
-    "stack-worker",
-    // Reads environments, their teams and tags, lists stacks through GSI1 and writes the
-    // stack records; deploys through the pivot role.
-    Access {
-        table: &[GetItem, Query, PutItem],
-        indexes: &[Gsi1],
-        pivot_role: true,
-        stack_deploy: false,
-    },
-)];
+const WORKERS: &[(&str, Access)] = &[
+    (
+        "stack-worker",
+        // Reads environments, datasets, their teams and tags, lists stacks through GSI1 and
+        // writes the stack records. Deploys through the pivot role and polls the stack.
+        Access {
+            table: &[GetItem, Query, PutItem],
+            indexes: &[Gsi1],
+            pivot_role: true,
+            stack_poll: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "dataset-worker",
+        // Lists dataset stacks through GSI1 and synchronises each dataset's tables with
+        // `shared::table_sync` (tables through GSI2, Glue through the pivot role).
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            indexes: &[Gsi1, Gsi2],
+            pivot_role: true,
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "share-worker",
+        // Takes and releases the dataset lock (`PutItem`, `DeleteItem`), moves shares and
+        // their items, changes table grants, lists other shares of a table through GSI2 and
+        // writes notifications. Lake Formation, Glue and IAM calls go through the pivot
+        // role, and emails go to the members of user pool groups through SES.
+        Access {
+            table: &[GetItem, Query, PutItem, DeleteItem],
+            indexes: &[Gsi2],
+            pivot_role: true,
+            user_pool: true,
+            email: true,
+            ..TABLE_ONLY
+        },
+    ),
+];
 
 /// Returns the access of the route with `operation`.
 pub fn of_operation(operation: &str) -> Option<Access> {

@@ -14,6 +14,11 @@ use crate::{StateMachineFile, pascal_case, state_machines};
 /// through the pivot role, each retried by the SDK when throttled.
 const WORKER_TIMEOUT: u32 = 120;
 
+/// Seconds the stack deploy workflow waits between two reads of a deploying stack, which
+/// `shared::config` also takes when `STACK_POLL_SECONDS` is unset. Stacks take minutes, and
+/// every read is a state transition of the workflow.
+const STACK_POLL_SECONDS: u64 = 15;
+
 /// Returns the logical ID of the function that serves `route`.
 pub fn route_logical_id(route: &Route) -> String {
     format!("{}Function", pascal_case(route.operation))
@@ -29,15 +34,6 @@ pub fn add(
     resources: &mut Map<String, Value>,
     state_machine_files: &[StateMachineFile],
 ) -> Result<(), String> {
-    if !state_machine_files
-        .iter()
-        .any(|file| file.stem == state_machines::STACK_DEPLOY)
-    {
-        return Err(format!(
-            "statemachines/{}.asl.json is missing; the environment functions start it",
-            state_machines::STACK_DEPLOY
-        ));
-    }
     for route in ROUTES {
         let access = access::of_operation(route.operation).ok_or_else(|| {
             format!(
@@ -45,6 +41,7 @@ pub fn add(
                 route.operation
             )
         })?;
+        require_started(&access, state_machine_files)?;
         let logical_id = route_logical_id(route);
         let description = format!(
             "{} {} ({}), module {}",
@@ -83,6 +80,7 @@ pub fn add(
                 worker.name
             )
         })?;
+        require_started(&access, state_machine_files)?;
         let logical_id = worker_logical_id(worker);
         let description = format!("Worker function {}, invoked by state machines", worker.name);
         let function = json!({
@@ -98,6 +96,18 @@ pub fn add(
         });
         insert(resources, &logical_id, function)?;
         add_alarms(resources, &logical_id, &description)?;
+    }
+    Ok(())
+}
+
+/// Fails when a state machine that the function starts has no definition file.
+fn require_started(access: &Access, files: &[StateMachineFile]) -> Result<(), String> {
+    for stem in access.starts {
+        if !files.iter().any(|file| file.stem == *stem) {
+            return Err(format!(
+                "statemachines/{stem}.asl.json is missing; a function in infra/generate/src/access.rs starts it"
+            ));
+        }
     }
     Ok(())
 }
@@ -126,10 +136,28 @@ fn variables(access: &Access) -> Value {
             template::reference(PIVOT_ROLE_EXTERNAL_ID),
         );
     }
-    if access.stack_deploy {
+    for stem in access.starts {
         variables.insert(
-            "STACK_DEPLOY_STATE_MACHINE_ARN".into(),
-            template::reference(&state_machines::logical_id(state_machines::STACK_DEPLOY)),
+            state_machines::arn_variable(stem),
+            template::reference(&state_machines::logical_id(stem)),
+        );
+    }
+    if access.user_pool {
+        variables.insert(
+            "COGNITO_USER_POOL_ID".into(),
+            template::reference(template::USER_POOL),
+        );
+    }
+    if access.email {
+        variables.insert(
+            "EMAIL_SENDER".into(),
+            template::reference(template::EMAIL_SENDER),
+        );
+    }
+    if access.stack_poll {
+        variables.insert(
+            "STACK_POLL_SECONDS".into(),
+            json!(STACK_POLL_SECONDS.to_string()),
         );
     }
     Value::Object(variables)
@@ -193,12 +221,38 @@ fn policy(access: &Access, api_function: bool) -> Value {
         }));
     }
 
-    if access.stack_deploy {
+    if !access.starts.is_empty() {
+        let arns: Vec<Value> = access
+            .starts
+            .iter()
+            .map(|stem| template::reference(&state_machines::logical_id(stem)))
+            .collect();
         statements.push(json!({
-            "Sid": "StackDeploy",
+            "Sid": "StartWorkflows",
             "Effect": "Allow",
             "Action": "states:StartExecution",
-            "Resource": template::reference(&state_machines::logical_id(state_machines::STACK_DEPLOY))
+            "Resource": arns
+        }));
+    }
+
+    if access.user_pool {
+        statements.push(json!({
+            "Sid": "ListTeamMembers",
+            "Effect": "Allow",
+            "Action": "cognito-idp:ListUsersInGroup",
+            "Resource": template::attribute(template::USER_POOL, "Arn")
+        }));
+    }
+
+    if access.email {
+        statements.push(json!({
+            "Sid": "SendEmail",
+            "Effect": "Allow",
+            "Action": "ses:SendEmail",
+            "Resource": {"Fn::Sub": format!(
+                "arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/${{{}}}",
+                template::EMAIL_SENDER
+            )}
         }));
     }
 
@@ -228,4 +282,21 @@ fn add_alarms(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::config::Config;
+
+    #[test]
+    fn stack_poll_matches_config_default() {
+        let config = Config::from_lookup(|name| match name {
+            "TABLE_NAME" => Some("table".to_owned()),
+            "AWS_REGION" => Some("eu-west-1".to_owned()),
+            _ => None,
+        })
+        .expect("the configuration reads");
+        assert_eq!(config.stack_poll_seconds, STACK_POLL_SECONDS);
+    }
 }

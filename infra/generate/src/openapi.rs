@@ -142,6 +142,15 @@ fn operation(
         Body::Page(item) => schemas::page(item),
     };
     let mut responses = Map::new();
+    if operation_schemas.returns_existing {
+        responses.insert(
+            "200".into(),
+            json!({
+                "description": "An equal object already exists; the body is that object",
+                "content": {"application/json": {"schema": body_schema.clone()}}
+            }),
+        );
+    }
     responses.insert(
         operation_schemas.status.to_string(),
         json!({

@@ -9,8 +9,12 @@
 
 use serde_json::{Map, Value, json};
 use shared::api::{DEFAULT_LIMIT, MAX_LIMIT};
+use shared::domain::datasets::{
+    CONFIDENTIALITY, DELETED, IN_SYNC, MAX_LABEL_LENGTH as MAX_DATASET_LABEL_LENGTH, TOPICS,
+};
 use shared::names::MAX_RESOURCE_PREFIX_LENGTH;
 use shared::permissions::{ENVIRONMENT_INVITABLE, ORGANIZATION_INVITABLE, TENANT_PERMISSIONS};
+use shared::shares::{MAX_ITEMS, states};
 use shared::uri::URI_LENGTH;
 use shared::validate::{MAX_DESCRIPTION_LENGTH, MAX_LABEL_LENGTH, MAX_TAG_LENGTH, MAX_TAGS};
 
@@ -30,8 +34,14 @@ pub enum Query {
     Limit,
     /// `nextToken`, from the previous page.
     NextToken,
-    /// `deleteFromAws` of `deleteEnvironment`.
+    /// `deleteFromAws` of `deleteEnvironment` and `deleteDataset`.
     DeleteFromAws,
+    /// `role` of `listShares`: shares the caller's teams received or sent.
+    ShareRole,
+    /// `status` of `listShares`.
+    ShareStatus,
+    /// `read` of `listNotifications`.
+    Read,
 }
 
 /// The schemas of one operation.
@@ -43,6 +53,9 @@ pub struct OperationSchemas {
     pub status: u16,
     pub response: Body,
     pub query: &'static [Query],
+    /// Whether the operation returns status 200 with the existing object, instead of
+    /// creating it, when an equal one exists.
+    pub returns_existing: bool,
 }
 
 const fn read(response: Body) -> OperationSchemas {
@@ -51,6 +64,7 @@ const fn read(response: Body) -> OperationSchemas {
         status: 200,
         response,
         query: &[],
+        returns_existing: false,
     }
 }
 
@@ -60,10 +74,14 @@ const fn write(request: &'static str, status: u16, response: Body) -> OperationS
         status,
         response,
         query: &[],
+        returns_existing: false,
     }
 }
 
 use Body::{Page, Schema};
+
+/// Permissions a share may ask for, a private constant of the shares crate.
+const SHARE_PERMISSIONS: &[&str] = &["Read", "Write", "Modify"];
 
 /// Paging parameters of the lists that page. The other lists return every item with a
 /// `nextToken` of `null`.
@@ -195,6 +213,111 @@ const OPERATIONS: &[(&str, OperationSchemas)] = &[
         "updateEnvironmentTags",
         write("UpdateEnvironmentTagsRequest", 200, Page("KeyValueTag")),
     ),
+    (
+        "createDataset",
+        write("CreateDatasetRequest", 201, Schema("DatasetView")),
+    ),
+    (
+        "importDataset",
+        write("ImportDatasetRequest", 201, Schema("DatasetView")),
+    ),
+    (
+        "listDatasets",
+        OperationSchemas {
+            query: PAGING,
+            ..read(Page("DatasetView"))
+        },
+    ),
+    ("getDataset", read(Schema("DatasetView"))),
+    (
+        "updateDataset",
+        write("UpdateDatasetRequest", 200, Schema("DatasetView")),
+    ),
+    (
+        "deleteDataset",
+        OperationSchemas {
+            query: &[Query::DeleteFromAws],
+            ..read(Schema("DatasetDeleted"))
+        },
+    ),
+    ("getDatasetStack", read(Schema("Stack"))),
+    ("listDatasetTables", read(Page("Table"))),
+    ("syncDatasetTables", read(Schema("SyncSummary"))),
+    ("getTable", read(Schema("Table"))),
+    (
+        "updateTable",
+        write("UpdateTableRequest", 200, Schema("Table")),
+    ),
+    ("deleteTable", read(Schema("ObjectDeleted"))),
+    ("listTableColumns", read(Page("Column"))),
+    (
+        "updateTableColumn",
+        write("UpdateTableColumnRequest", 200, Schema("Column")),
+    ),
+    ("previewTable", read(Schema("TablePreview"))),
+    ("listDatasetFolders", read(Page("Folder"))),
+    (
+        "createDatasetFolder",
+        write("CreateDatasetFolderRequest", 201, Schema("Folder")),
+    ),
+    ("getFolder", read(Schema("Folder"))),
+    (
+        "updateFolder",
+        write("UpdateFolderRequest", 200, Schema("Folder")),
+    ),
+    ("deleteFolder", read(Schema("ObjectDeleted"))),
+    (
+        "createDatasetUpload",
+        write("CreateDatasetUploadRequest", 201, Schema("Upload")),
+    ),
+    ("listDatasetShares", read(Page("ShareView"))),
+    (
+        "createShare",
+        OperationSchemas {
+            returns_existing: true,
+            ..write("CreateShareRequest", 201, Schema("ShareCreated"))
+        },
+    ),
+    (
+        "listShares",
+        OperationSchemas {
+            query: &[
+                Query::ShareRole,
+                Query::ShareStatus,
+                Query::Limit,
+                Query::NextToken,
+            ],
+            ..read(Page("ShareView"))
+        },
+    ),
+    ("getShare", read(Schema("ShareView"))),
+    ("deleteShare", read(Schema("ObjectDeleted"))),
+    (
+        "addShareItem",
+        OperationSchemas {
+            returns_existing: true,
+            ..write("AddShareItemRequest", 201, Schema("ShareItem"))
+        },
+    ),
+    ("removeShareItem", read(Schema("ShareItemRemoved"))),
+    ("submitShare", read(Schema("ShareView"))),
+    ("approveShare", read(Schema("ShareView"))),
+    (
+        "rejectShare",
+        write("RejectShareRequest", 200, Schema("ShareView")),
+    ),
+    (
+        "revokeShareItems",
+        write("RevokeShareItemsRequest", 200, Schema("ShareView")),
+    ),
+    (
+        "listNotifications",
+        OperationSchemas {
+            query: &[Query::Read, Query::Limit],
+            ..read(Page("Notification"))
+        },
+    ),
+    ("markNotificationRead", read(Schema("Notification"))),
 ];
 
 /// Returns the schemas of the route with `operation`.
@@ -231,8 +354,29 @@ pub fn query_parameter(query: Query) -> Value {
             "name": "deleteFromAws",
             "in": "query",
             "required": false,
-            "description": "Whether to delete the environment's CloudFormation stack in its account too",
+            "description": "Whether to delete the CloudFormation stack of the environment or dataset in its account too; a dataset stack keeps its bucket and key",
             "schema": {"type": "boolean", "default": false}
+        }),
+        Query::ShareRole => json!({
+            "name": "role",
+            "in": "query",
+            "required": false,
+            "description": "received: shares the caller's teams may approve; sent: shares they may submit",
+            "schema": {"type": "string", "enum": ["received", "sent"], "default": "sent"}
+        }),
+        Query::ShareStatus => json!({
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only shares in this status",
+            "schema": share_status()
+        }),
+        Query::Read => json!({
+            "name": "read",
+            "in": "query",
+            "required": false,
+            "description": "false lists only unread notifications; true or absent lists all",
+            "schema": {"type": "boolean"}
         }),
     }
 }
@@ -390,6 +534,11 @@ pub fn components() -> Map<String, Value> {
     add_organizations(&mut add);
     add_environments(&mut add);
     add_stacks(&mut add);
+    add_datasets(&mut add);
+    add_tables(&mut add);
+    add_folders(&mut add);
+    add_shares(&mut add);
+    add_notifications(&mut add);
     schemas
 }
 
@@ -693,5 +842,488 @@ fn add_stacks(add: &mut impl FnMut(&str, Value)) {
             &["tags"],
             json!({"tags": {"type": "array", "maxItems": 50, "items": reference("KeyValueTag")}}),
         ),
+    );
+}
+
+fn count() -> Value {
+    json!({"type": "integer", "minimum": 0})
+}
+
+fn topics() -> Value {
+    json!({"type": "array", "items": enumeration(TOPICS)})
+}
+
+/// Builds the schema of an object deletion's response.
+fn deleted() -> Value {
+    record(json!({"uri": uri(), "deleted": boolean()}))
+}
+
+fn add_datasets(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "Dataset",
+        record(json!({
+            "uri": uri(),
+            "environmentUri": uri(),
+            "organizationUri": uri(),
+            "label": string(),
+            "description": string(),
+            "tags": strings(),
+            "topics": topics(),
+            "confidentiality": enumeration(CONFIDENTIALITY),
+            "ownerTeam": string(),
+            "stewardsTeam": string(),
+            "autoApproval": boolean(),
+            "owner": string(),
+            "awsAccountId": string(),
+            "region": string(),
+            "bucketName": string(),
+            "glueDatabaseName": string(),
+            "kmsAlias": {
+                "type": "string",
+                "description": "Alias of the bucket's KMS key without alias/, or SSE-S3 for an imported bucket without one"
+            },
+            "iamRoleName": string(),
+            "iamRoleArn": string(),
+            "imported": boolean(),
+            "importedGlueDatabase": boolean(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "DatasetView",
+        view(
+            "Dataset",
+            json!({
+                "stack": {"allOf": [reference("StackSummary")], "nullable": true},
+                "userRole": enumeration(&["Creator", "Admin", "DataSteward", "NoPermission"])
+            }),
+        ),
+    );
+    let mut create = json!({
+        "environmentUri": uri(),
+        "label": label(MAX_DATASET_LABEL_LENGTH),
+        "description": description(),
+        "tags": tags(),
+        "topics": {"type": "array", "minItems": 1, "items": enumeration(TOPICS)},
+        "confidentiality": nullable(json!({
+            "type": "string",
+            "enum": CONFIDENTIALITY,
+            "description": "Unclassified when omitted"
+        })),
+        "ownerTeam": team(),
+        "stewardsTeam": nullable(json!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": "^[^\\s/]+$",
+            "description": "The owner team when omitted"
+        })),
+        "autoApproval": {"type": "boolean", "default": false}
+    });
+    let required = ["environmentUri", "label", "topics", "ownerTeam"];
+    add("CreateDatasetRequest", request(&required, create.clone()));
+    // The import limits are those of the datasets crate's private checks: S3 general
+    // purpose bucket names, Glue database names of at most 240 characters and KMS aliases
+    // of at most 63.
+    create["bucketName"] = json!({
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "description": "The existing bucket"
+    });
+    create["glueDatabaseName"] = nullable(json!({
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]{1,240}$",
+        "description": "An existing Glue database; one is created when omitted"
+    }));
+    create["kmsAlias"] = nullable(json!({
+        "type": "string",
+        "pattern": "^(alias/)?[A-Za-z0-9_-]{1,63}$",
+        "description": "Alias of the KMS key that encrypts the bucket; omit it for a bucket without a KMS key"
+    }));
+    let mut import_required = required.to_vec();
+    import_required.push("bucketName");
+    add("ImportDatasetRequest", request(&import_required, create));
+    add(
+        "UpdateDatasetRequest",
+        request(
+            &[],
+            json!({
+                "label": nullable(label(MAX_DATASET_LABEL_LENGTH)),
+                "description": description(),
+                "tags": nullable(tags()),
+                "topics": nullable(json!({"type": "array", "minItems": 1, "items": enumeration(TOPICS)})),
+                "confidentiality": nullable(enumeration(CONFIDENTIALITY)),
+                "stewardsTeam": nullable(team()),
+                "autoApproval": nullable(boolean())
+            }),
+        ),
+    );
+    add(
+        "DatasetDeleted",
+        record(json!({"uri": uri(), "deleted": boolean(), "stackDeleted": boolean()})),
+    );
+    add("ObjectDeleted", deleted());
+}
+
+fn add_tables(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "Column",
+        record(json!({
+            "uri": uri(),
+            "name": string(),
+            "typeName": string(),
+            "columnType": {
+                "type": "string",
+                "pattern": "^(column|partition_[0-9]+)$",
+                "description": "column, or partition_<n> for the n-th partition key"
+            },
+            "description": string()
+        })),
+    );
+    add(
+        "Table",
+        record(json!({
+            "uri": uri(),
+            "datasetUri": uri(),
+            "label": string(),
+            "name": {"type": "string", "description": "The Glue table name"},
+            "description": string(),
+            "tags": strings(),
+            "topics": topics(),
+            "glueDatabaseName": string(),
+            "location": string(),
+            "status": enumeration(&[IN_SYNC, DELETED]),
+            "columns": {"type": "array", "items": reference("Column")},
+            "awsAccountId": string(),
+            "region": string(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "SyncSummary",
+        record(json!({"added": count(), "updated": count(), "deleted": count(), "total": count()})),
+    );
+    add(
+        "UpdateTableRequest",
+        request(
+            &[],
+            json!({
+                "label": nullable(label(MAX_LABEL_LENGTH)),
+                "description": description(),
+                "tags": nullable(tags()),
+                "topics": nullable(topics())
+            }),
+        ),
+    );
+    // 255 characters is the limit of a Glue column comment, which the handler writes.
+    add(
+        "UpdateTableColumnRequest",
+        request(
+            &["description"],
+            json!({"description": {"type": "string", "maxLength": 255}}),
+        ),
+    );
+    add(
+        "TablePreview",
+        record(json!({
+            "fields": strings(),
+            "rows": {
+                "type": "array",
+                "maxItems": 100,
+                "items": {"type": "array", "items": nullable_string()}
+            },
+            "queryExecutionId": string()
+        })),
+    );
+}
+
+fn add_folders(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "Folder",
+        record(json!({
+            "uri": uri(),
+            "datasetUri": uri(),
+            "label": string(),
+            "description": string(),
+            "tags": strings(),
+            "prefix": {"type": "string", "description": "The S3 prefix, without leading or trailing /"},
+            "bucketName": string(),
+            "awsAccountId": string(),
+            "region": string(),
+            "owner": string(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "CreateDatasetFolderRequest",
+        request(
+            &["label", "prefix"],
+            json!({
+                "label": label(MAX_LABEL_LENGTH),
+                "prefix": prefix(),
+                "description": description(),
+                "tags": tags()
+            }),
+        ),
+    );
+    add(
+        "UpdateFolderRequest",
+        request(
+            &[],
+            json!({
+                "label": nullable(label(MAX_LABEL_LENGTH)),
+                "description": description(),
+                "tags": nullable(tags())
+            }),
+        ),
+    );
+    add(
+        "CreateDatasetUploadRequest",
+        request(
+            &["prefix", "fileName"],
+            json!({
+                "prefix": prefix(),
+                "fileName": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255,
+                    "pattern": "^[A-Za-z0-9!_.*'()=-]+$",
+                    "description": "The object name under the prefix; . and .. are rejected"
+                },
+                "crawl": {
+                    "type": "boolean",
+                    "default": false,
+                    "description": "Whether to run the dataset's Glue crawler on the prefix"
+                }
+            }),
+        ),
+    );
+    add(
+        "Upload",
+        record(json!({
+            "url": {"type": "string", "description": "Presigned S3 URL, valid for expiresInSeconds"},
+            "method": {"type": "string", "enum": ["PUT"]},
+            "headers": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Headers the upload request must send"
+            },
+            "bucket": string(),
+            "key": string(),
+            "expiresInSeconds": {"type": "integer", "minimum": 1},
+            "crawlerName": nullable_string()
+        })),
+    );
+}
+
+/// Builds the schema of a folder prefix by the rules of the datasets crate's private
+/// `normalise_prefix`, which drops surrounding `/` and blanks and rejects empty, `.` and
+/// `..` segments.
+fn prefix() -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^[A-Za-z0-9/!_.*'()=-]+$",
+        "maxLength": 900,
+        "description": "S3 prefix in the dataset's bucket"
+    })
+}
+
+fn share_status() -> Value {
+    enumeration(&[
+        states::DRAFT,
+        states::SUBMITTED,
+        states::APPROVED,
+        states::REJECTED,
+        states::REVOKED,
+        states::SHARE_IN_PROGRESS,
+        states::REVOKE_IN_PROGRESS,
+        states::PROCESSED,
+    ])
+}
+
+fn add_shares(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "Share",
+        record(json!({
+            "uri": uri(),
+            "datasetUri": uri(),
+            "datasetLabel": string(),
+            "environmentUri": uri(),
+            "requesterTeam": string(),
+            "principalType": enumeration(&["Group", "ConsumptionRole"]),
+            "principalId": {
+                "type": "string",
+                "description": "The requester team for Group, the consumption role's uri for ConsumptionRole"
+            },
+            "principalName": string(),
+            "principalRoleArn": string(),
+            "permissions": permissions(SHARE_PERMISSIONS),
+            "requestPurpose": string(),
+            "rejectPurpose": string(),
+            "status": share_status(),
+            "owner": string(),
+            "awsAccountId": string(),
+            "region": string(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "ShareItem",
+        record(json!({
+            "uri": uri(),
+            "shareUri": uri(),
+            "itemType": enumeration(&["Table", "Folder", "Bucket"]),
+            "itemUri": uri(),
+            "itemName": string(),
+            "status": enumeration(&[
+                states::PENDING_APPROVAL,
+                states::SHARE_APPROVED,
+                states::SHARE_REJECTED,
+                states::ITEM_SHARE_IN_PROGRESS,
+                states::SHARE_SUCCEEDED,
+                states::SHARE_FAILED,
+                states::REVOKE_APPROVED,
+                states::ITEM_REVOKE_IN_PROGRESS,
+                states::REVOKE_SUCCEEDED,
+                states::REVOKE_FAILED,
+            ]),
+            "healthStatus": nullable_string(),
+            "healthMessage": nullable_string(),
+            "lastVerificationTime": nullable(timestamp()),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "ShareStatistics",
+        record(json!({
+            "sharedItems": count(),
+            "revokedItems": count(),
+            "failedItems": count(),
+            "pendingItems": count()
+        })),
+    );
+    add(
+        "ShareView",
+        view(
+            "Share",
+            json!({
+                "items": {"type": "array", "items": reference("ShareItem")},
+                "statistics": reference("ShareStatistics"),
+                "userRole": enumeration(&[
+                    "ApproversAndRequesters",
+                    "Approvers",
+                    "Requesters",
+                    "NoPermission"
+                ])
+            }),
+        ),
+    );
+    add(
+        "ShareCreated",
+        json!({"allOf": [
+            reference("ShareView"),
+            {
+                "type": "object",
+                "properties": {"alreadyExisted": {
+                    "type": "boolean",
+                    "description": "true in a 200 response, which returns the share that already existed for the same dataset, environment, team and principal"
+                }}
+            }
+        ]}),
+    );
+    add(
+        "AddShareItemRequest",
+        request(
+            &["itemType", "itemUri"],
+            json!({
+                "itemType": {
+                    "type": "string",
+                    "enum": ["Table", "Folder", "Bucket"],
+                    "description": "Folder and Bucket items are rejected until the share workflows process them"
+                },
+                "itemUri": uri()
+            }),
+        ),
+    );
+    add(
+        "CreateShareRequest",
+        request(
+            &[
+                "datasetUri",
+                "environmentUri",
+                "requesterTeam",
+                "principalType",
+                "permissions",
+            ],
+            json!({
+                "datasetUri": uri(),
+                "environmentUri": uri(),
+                "requesterTeam": team(),
+                "principalType": enumeration(&["Group", "ConsumptionRole"]),
+                "consumptionRoleUri": nullable(json!({
+                    "type": "string",
+                    "pattern": format!("^[a-z0-9]{{{URI_LENGTH}}}$"),
+                    "description": "Required with principalType ConsumptionRole, rejected otherwise"
+                })),
+                "permissions": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": enumeration(SHARE_PERMISSIONS),
+                    "description": "Write and Modify only within the dataset's own account"
+                },
+                "requestPurpose": description(),
+                "items": {
+                    "type": "array",
+                    "maxItems": MAX_ITEMS,
+                    "items": reference("AddShareItemRequest")
+                }
+            }),
+        ),
+    );
+    add(
+        "ShareItemRemoved",
+        record(json!({"uri": uri(), "removed": boolean()})),
+    );
+    add(
+        "RejectShareRequest",
+        request(&[], json!({"rejectPurpose": description()})),
+    );
+    add(
+        "RevokeShareItemsRequest",
+        request(
+            &["itemUris"],
+            json!({"itemUris": {"type": "array", "minItems": 1, "items": uri()}}),
+        ),
+    );
+}
+
+fn add_notifications(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "Notification",
+        record(json!({
+            "uri": uri(),
+            "recipient": {"type": "string", "description": "A team, or a user name for a personal notification"},
+            "notificationType": enumeration(&[
+                "SHARE_OBJECT_SUBMITTED",
+                "SHARE_OBJECT_APPROVED",
+                "SHARE_OBJECT_REJECTED",
+                "SHARE_OBJECT_REVOKED"
+            ]),
+            "message": string(),
+            "targetUri": {"type": "string", "description": "<shareUri>|<datasetUri> for share notifications"},
+            "isRead": boolean(),
+            "created": timestamp(),
+            "version": version()
+        })),
     );
 }

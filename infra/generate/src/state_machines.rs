@@ -8,12 +8,25 @@ use crate::functions::worker_logical_id;
 use crate::template::{self, insert};
 use crate::{STATE_MACHINES_DIR, StateMachineFile, pascal_case, substitutions};
 
-/// File stem of the state machine that the environment functions start.
+/// File stems of the state machines that functions start.
 pub const STACK_DEPLOY: &str = "stack-deploy";
+pub const SHARE_APPROVE: &str = "share-approve";
+pub const SHARE_REVOKE: &str = "share-revoke";
+pub const SHARE_NOTIFY: &str = "share-notify";
 
 /// Returns the logical ID of the state machine of `statemachines/<stem>.asl.json`.
 pub fn logical_id(stem: &str) -> String {
     format!("{}StateMachine", pascal_case(stem))
+}
+
+/// Returns the environment variable that contains the ARN of the state machine of
+/// `statemachines/<stem>.asl.json`, as `shared::config` reads it: `stack-deploy` gives
+/// `STACK_DEPLOY_STATE_MACHINE_ARN`.
+pub fn arn_variable(stem: &str) -> String {
+    format!(
+        "{}_STATE_MACHINE_ARN",
+        stem.to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 /// Returns the state machine name, the one the local host gives it too.

@@ -18,6 +18,7 @@ pub const ALARM_TOPIC: &str = "AlarmTopic";
 /// Parameter names.
 pub const PIVOT_ROLE_NAME: &str = "PivotRoleName";
 pub const PIVOT_ROLE_EXTERNAL_ID: &str = "PivotRoleExternalId";
+pub const EMAIL_SENDER: &str = "EmailSender";
 
 /// The API Gateway stage, the first segment of every API URL path.
 pub const STAGE_NAME: &str = "api";
@@ -107,7 +108,7 @@ fn parameters() -> Value {
             "AllowedPattern": "^[\\w+=,.@:/-]{2,1224}$",
             "Description": "External id that the pivot roles require; deploy infra/pivot-role.yaml with the same value"
         },
-        "EmailSender": {
+        EMAIL_SENDER: {
             "Type": "String",
             "AllowedPattern": "^[^@\\s]+@[^@\\s]+$",
             "Description": "Email address the product sends from; SES sends a verification link to it"
@@ -289,7 +290,7 @@ fn gateway_responses() -> Value {
 fn sender_identity() -> Value {
     json!({
         "Type": "AWS::SES::EmailIdentity",
-        "Properties": {"EmailIdentity": reference("EmailSender")}
+        "Properties": {"EmailIdentity": reference(EMAIL_SENDER)}
     })
 }
 

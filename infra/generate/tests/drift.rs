@@ -9,6 +9,7 @@ use infra_generate::{
     render_template, schemas, substitutions, workspace_root,
 };
 use serde_json::Value;
+use shared::config::Config;
 use shared::functions::WORKERS;
 use shared::routes::ROUTES;
 use shared::schedules::SCHEDULES;
@@ -243,7 +244,13 @@ fn every_operation_has_schemas() {
 #[test]
 fn writes_with_a_body_have_a_request_schema() {
     // Operations that change state without reading a request body.
-    const WITHOUT_BODY: [&str; 1] = ["updateEnvironmentStack"];
+    const WITHOUT_BODY: [&str; 5] = [
+        "updateEnvironmentStack",
+        "syncDatasetTables",
+        "submitShare",
+        "approveShare",
+        "markNotificationRead",
+    ];
     for route in ROUTES {
         if !matches!(route.method, "POST" | "PUT" | "PATCH") {
             continue;
@@ -393,5 +400,78 @@ fn table_keeps_backups_and_changes() {
     assert_eq!(indexes.len(), 2);
     for index in indexes {
         assert_eq!(index["Projection"]["ProjectionType"], "ALL");
+    }
+}
+
+#[test]
+fn function_variables_are_read_by_config() {
+    let template = committed_template();
+    let mut names: Vec<String> = template["Globals"]["Function"]["Environment"]["Variables"]
+        .as_object()
+        .expect("the globals set variables")
+        .keys()
+        .cloned()
+        .collect();
+    for function in resources_of_type(&template, "AWS::Serverless::Function").values() {
+        if let Some(variables) = function["Properties"]["Environment"]["Variables"].as_object() {
+            names.extend(variables.keys().cloned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    let read = std::cell::RefCell::new(Vec::new());
+    Config::from_lookup(|name| {
+        read.borrow_mut().push(name.to_owned());
+        match name {
+            "TABLE_NAME" => Some("table".to_owned()),
+            "AWS_REGION" => Some("eu-west-1".to_owned()),
+            _ => None,
+        }
+    })
+    .expect("the configuration reads");
+    let read = read.into_inner();
+    for name in &names {
+        assert!(
+            read.contains(name),
+            "the template sets {name}, which shared::config does not read"
+        );
+    }
+}
+
+#[test]
+fn share_worker_gets_user_pool_and_sender() {
+    let template = committed_template();
+    let function = &template["Resources"]["ShareWorkerFunction"]["Properties"];
+    let variables = &function["Environment"]["Variables"];
+    assert_eq!(variables["COGNITO_USER_POOL_ID"]["Ref"], "UserPool");
+    assert_eq!(variables["EMAIL_SENDER"]["Ref"], "EmailSender");
+    let policy = function["Policies"][0].to_string();
+    assert!(policy.contains("cognito-idp:ListUsersInGroup"), "{policy}");
+    assert!(policy.contains("ses:SendEmail"), "{policy}");
+}
+
+#[test]
+fn started_state_machines_have_arn_variables() {
+    let template = committed_template();
+    for (logical_id, function) in resources_of_type(&template, "AWS::Serverless::Function") {
+        let Some(statements) = function["Properties"]["Policies"][0]["Statement"].as_array() else {
+            continue;
+        };
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        for statement in statements {
+            if statement["Action"] != "states:StartExecution" {
+                continue;
+            }
+            for resource in statement["Resource"].as_array().expect("a list of ARNs") {
+                let machine = resource["Ref"].as_str().unwrap_or_default();
+                let set = variables
+                    .as_object()
+                    .is_some_and(|map| map.values().any(|value| value["Ref"] == machine));
+                assert!(
+                    set,
+                    "{logical_id} may start {machine} but no variable holds its ARN"
+                );
+            }
+        }
     }
 }

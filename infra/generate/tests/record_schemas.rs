@@ -7,9 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use infra_generate::schemas::components;
 use serde::Serialize;
 use serde_json::Value;
+use shared::domain::datasets::{Column, Dataset, Folder, Table};
 use shared::domain::environments::{ConsumptionRole, Environment, EnvironmentTeam, KeyValueTag};
 use shared::domain::organizations::{Organization, OrganizationTeam};
 use shared::domain::stacks::{Stack, StackEvent};
+use shared::notifications::Notification;
+use shared::shares::{Share, ShareItem, Statistics};
+use shared::table_sync::SyncSummary;
 use shared::tenant::TenantPolicy;
 
 fn text() -> String {
@@ -52,6 +56,13 @@ fn records() -> BTreeMap<&'static str, BTreeSet<String>> {
         resource_type: text(),
         status: text(),
         reason: None,
+    };
+    let column = Column {
+        uri: text(),
+        name: text(),
+        type_name: text(),
+        column_type: text(),
+        description: text(),
     };
     BTreeMap::from([
         (
@@ -156,6 +167,147 @@ fn records() -> BTreeMap<&'static str, BTreeSet<String>> {
                 execution_arn: None,
                 created: text(),
                 updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "Dataset",
+            serialized_keys(&Dataset {
+                uri: text(),
+                environment_uri: text(),
+                organization_uri: text(),
+                label: text(),
+                description: text(),
+                tags: vec![],
+                topics: vec![],
+                confidentiality: text(),
+                owner_team: text(),
+                stewards_team: text(),
+                auto_approval: false,
+                owner: text(),
+                aws_account_id: text(),
+                region: text(),
+                bucket_name: text(),
+                glue_database_name: text(),
+                kms_alias: text(),
+                iam_role_name: text(),
+                iam_role_arn: text(),
+                imported: false,
+                imported_glue_database: false,
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        ("Column", serialized_keys(&column)),
+        (
+            "Table",
+            serialized_keys(&Table {
+                uri: text(),
+                dataset_uri: text(),
+                label: text(),
+                name: text(),
+                description: text(),
+                tags: vec![],
+                topics: vec![],
+                glue_database_name: text(),
+                location: text(),
+                status: text(),
+                columns: vec![column.clone()],
+                aws_account_id: text(),
+                region: text(),
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "Folder",
+            serialized_keys(&Folder {
+                uri: text(),
+                dataset_uri: text(),
+                label: text(),
+                description: text(),
+                tags: vec![],
+                prefix: text(),
+                bucket_name: text(),
+                aws_account_id: text(),
+                region: text(),
+                owner: text(),
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "SyncSummary",
+            serialized_keys(&SyncSummary {
+                added: 0,
+                updated: 0,
+                deleted: 0,
+                total: 0,
+            }),
+        ),
+        (
+            "Share",
+            serialized_keys(&Share {
+                uri: text(),
+                dataset_uri: text(),
+                dataset_label: text(),
+                environment_uri: text(),
+                requester_team: text(),
+                principal_type: text(),
+                principal_id: text(),
+                principal_name: text(),
+                principal_role_arn: text(),
+                permissions: vec![],
+                request_purpose: text(),
+                reject_purpose: text(),
+                status: text(),
+                owner: text(),
+                aws_account_id: text(),
+                region: text(),
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "ShareItem",
+            serialized_keys(&ShareItem {
+                uri: text(),
+                share_uri: text(),
+                item_type: text(),
+                item_uri: text(),
+                item_name: text(),
+                status: text(),
+                health_status: None,
+                health_message: None,
+                last_verification_time: None,
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "ShareStatistics",
+            serialized_keys(&Statistics {
+                shared_items: 0,
+                revoked_items: 0,
+                failed_items: 0,
+                pending_items: 0,
+            }),
+        ),
+        (
+            "Notification",
+            serialized_keys(&Notification {
+                uri: text(),
+                recipient: text(),
+                notification_type: text(),
+                message: text(),
+                target_uri: text(),
+                is_read: false,
+                created: text(),
                 version: 1,
             }),
         ),
