@@ -2,7 +2,8 @@
 # stops the emulator. Source it from the repository root.
 
 # Starts the local host in its own process group, logging to $1, and waits until it serves.
-# Sets LOCAL_HOST_PID.
+# Sets LOCAL_HOST_PID. The binary is taken from $CARGO_TARGET_DIR when that is set, as
+# cargo built it there.
 start_local_host() {
     local log=$1
     : > "$log"

@@ -104,6 +104,26 @@ impl ApiError {
         }
     }
 
+    /// Builds one error of each kind with an empty message, so that the OpenAPI document
+    /// can list every code and status.
+    pub fn one_of_each() -> Vec<ApiError> {
+        vec![
+            ApiError::InvalidInput(String::new()),
+            ApiError::RequiredParameter(String::new()),
+            ApiError::Unauthenticated(String::new()),
+            ApiError::UnauthorizedOperation(String::new()),
+            ApiError::ResourceNotFound(String::new()),
+            ApiError::ResourceAlreadyExists(String::new()),
+            ApiError::ResourceShared(String::new()),
+            ApiError::ShareItemsFound(String::new()),
+            ApiError::InvalidStateTransition(String::new()),
+            ApiError::EnvironmentResourcesFound(String::new()),
+            ApiError::PrincipalRoleNotFound(String::new()),
+            ApiError::AwsResourceNotFound(String::new()),
+            ApiError::internal(""),
+        ]
+    }
+
     /// Builds the JSON error body. An internal error shows only the request id, never its
     /// cause.
     pub fn body(&self, request_id: &str) -> serde_json::Value {
@@ -181,6 +201,30 @@ mod tests {
             assert_eq!(error.status(), status, "status of {code}");
             assert_eq!(error.body("req-1")["error"]["code"], code);
         }
+    }
+
+    #[test]
+    fn one_of_each_covers_every_kind() {
+        // The match has no wildcard arm, so a new variant does not compile until it gets an
+        // index here, and the assertion then fails until one_of_each builds it.
+        let index = |error: &ApiError| match error {
+            ApiError::InvalidInput(_) => 0,
+            ApiError::RequiredParameter(_) => 1,
+            ApiError::Unauthenticated(_) => 2,
+            ApiError::UnauthorizedOperation(_) => 3,
+            ApiError::ResourceNotFound(_) => 4,
+            ApiError::ResourceAlreadyExists(_) => 5,
+            ApiError::ResourceShared(_) => 6,
+            ApiError::ShareItemsFound(_) => 7,
+            ApiError::InvalidStateTransition(_) => 8,
+            ApiError::EnvironmentResourcesFound(_) => 9,
+            ApiError::PrincipalRoleNotFound(_) => 10,
+            ApiError::AwsResourceNotFound(_) => 11,
+            ApiError::Internal(_) => 12,
+        };
+        let mut built: Vec<usize> = ApiError::one_of_each().iter().map(index).collect();
+        built.sort();
+        assert_eq!(built, (0..13).collect::<Vec<_>>());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod domain;
 pub mod error;
+pub mod functions;
 pub mod identity;
 pub mod logging;
 pub mod names;

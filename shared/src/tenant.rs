@@ -11,7 +11,8 @@ use crate::permissions::TENANT_PERMISSIONS;
 use crate::store::{ItemExt, Keys, Store, StoreError};
 use crate::time::now_rfc3339;
 
-const TENANT_PK: &str = "TENANT";
+/// Partition key of every tenant policy item.
+pub const TENANT_PK: &str = "TENANT";
 
 /// The tenant permissions of one team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -247,7 +247,7 @@ pub fn worker_arn(region: &str, worker: &str) -> String {
 /// template's `DefinitionSubstitutions` do.
 pub fn substitute(definition: &str, region: &str) -> String {
     let mut text = definition.to_owned();
-    for worker in crate::workers::WORKERS {
+    for worker in shared::functions::WORKERS {
         text = text.replace(
             &format!("${{{}}}", worker.substitution),
             &worker_arn(region, worker.name),

@@ -2,30 +2,8 @@
 
 use serde_json::Value;
 use shared::AppContext;
+use shared::functions::WORKERS;
 use shared::worker::WorkerError;
-
-/// A worker function: its Lambda function name and the definition substitution that state
-/// machines use for its ARN.
-pub struct Worker {
-    pub name: &'static str,
-    pub substitution: &'static str,
-}
-
-/// Every worker function.
-pub const WORKERS: &[Worker] = &[
-    Worker {
-        name: "stack-worker",
-        substitution: "StackWorkerFunctionArn",
-    },
-    Worker {
-        name: "dataset-worker",
-        substitution: "DatasetWorkerFunctionArn",
-    },
-    Worker {
-        name: "share-worker",
-        substitution: "ShareWorkerFunctionArn",
-    },
-];
 
 /// Returns whether a worker function of that name exists.
 pub fn exists(name: &str) -> bool {

@@ -82,14 +82,16 @@ pub enum Index {
 }
 
 impl Index {
-    fn name(self) -> &'static str {
+    /// Returns the index name.
+    pub fn name(self) -> &'static str {
         match self {
             Index::Gsi1 => "GSI1",
             Index::Gsi2 => "GSI2",
         }
     }
 
-    fn key_names(self) -> (&'static str, &'static str) {
+    /// Returns the names of the index's partition and sort key attributes.
+    pub fn key_names(self) -> (&'static str, &'static str) {
         match self {
             Index::Gsi1 => ("GSI1PK", "GSI1SK"),
             Index::Gsi2 => ("GSI2PK", "GSI2SK"),
@@ -478,9 +480,18 @@ impl Store {
 }
 
 /// Builder of the table's `CreateTable` request.
+///
+/// The template generator in `infra/generate` reads `KEYS`, `INDEXES` and
+/// [`KEY_ATTRIBUTES`] and, like this request, uses on-demand billing and indexes that
+/// project every attribute.
 pub struct TableDefinition;
 
 impl TableDefinition {
+    /// The table's partition and sort key attributes.
+    pub const KEYS: (&'static str, &'static str) = ("PK", "SK");
+    /// The table's global secondary indexes.
+    pub const INDEXES: [Index; 2] = [Index::Gsi1, Index::Gsi2];
+
     /// Creates the table with its indexes, unless it exists.
     pub async fn create(&self, client: &Client, table: &str) -> Result<(), StoreError> {
         let string_attribute = |name: &str| {
@@ -515,10 +526,11 @@ impl TableDefinition {
             .create_table()
             .table_name(table)
             .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-            .key_schema(key("PK", KeyType::Hash))
-            .key_schema(key("SK", KeyType::Range))
-            .global_secondary_indexes(index(Index::Gsi1))
-            .global_secondary_indexes(index(Index::Gsi2));
+            .key_schema(key(Self::KEYS.0, KeyType::Hash))
+            .key_schema(key(Self::KEYS.1, KeyType::Range));
+        for gsi in Self::INDEXES {
+            request = request.global_secondary_indexes(index(gsi));
+        }
         for name in KEY_ATTRIBUTES {
             request = request.attribute_definitions(string_attribute(name));
         }
