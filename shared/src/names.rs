@@ -132,6 +132,31 @@ impl EnvironmentNames<'_> {
     }
 }
 
+/// Maximum length of an access point name.
+pub const MAX_ACCESS_POINT_LENGTH: usize = 50;
+
+/// Builds the name of the S3 access point of one (dataset, principal): `<datasetUri>-<principal>`
+/// in `a-z0-9-`, at most 50 characters.
+pub fn access_point_name(dataset_uri: &str, principal_id: &str) -> String {
+    let mut name = String::new();
+    for character in format!("{dataset_uri}-{principal_id}")
+        .to_lowercase()
+        .chars()
+    {
+        let mapped = if character.is_ascii_lowercase() || character.is_ascii_digit() {
+            character
+        } else {
+            '-'
+        };
+        if mapped == '-' && name.ends_with('-') {
+            continue;
+        }
+        name.push(mapped);
+    }
+    name.truncate(MAX_ACCESS_POINT_LENGTH);
+    name.trim_end_matches('-').to_owned()
+}
+
 const _: () = assert!(MAX_RESOURCE_PREFIX_LENGTH + URI_LENGTH + 2 < 52);
 
 #[cfg(test)]
@@ -201,6 +226,18 @@ mod tests {
         assert_eq!(names.stack(), "dataall-environment-ab12cd34");
         assert_eq!(names.bucket(), "dataall-datascience-ab12cd34");
         assert_eq!(names.team_role("TeamA"), "dataall-teama-ab12cd34");
+    }
+
+    #[test]
+    fn access_point_names_fit() {
+        assert_eq!(access_point_name("ab12cd34", "TeamA"), "ab12cd34-teama");
+        let long = access_point_name("ab12cd34", &"Team_With.Long-Name".repeat(10));
+        assert!(long.len() <= MAX_ACCESS_POINT_LENGTH, "{long}");
+        assert!(
+            long.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        );
+        assert!(!long.ends_with('-'));
     }
 
     #[test]

@@ -527,7 +527,7 @@ async fn share_refusals_and_races() {
         (
             {
                 let mut body = request(&fixture, "TeamA", &["Read"]);
-                body["items"] = json!([{"itemType": "Folder", "itemUri": fixture.table_uri}]);
+                body["items"] = json!([{"itemType": "Bucket", "itemUri": fixture.dataset["uri"]}]);
                 body
             },
             400,
@@ -606,4 +606,104 @@ async fn share_refusals_and_races() {
         "the same request returns the existing share"
     );
     assert_eq!(existing.body["uri"], share_uri.as_str());
+}
+
+#[tokio::test]
+async fn folder_share_through_access_point() {
+    let fixture = fixture().await;
+    let dataset_uri = fixture.dataset["uri"].as_str().unwrap().to_owned();
+    let folder = fixture
+        .producer
+        .post(
+            &format!("/datasets/{dataset_uri}/folders"),
+            json!({"label": "Raw sales", "prefix": "raw/sales"}),
+        )
+        .await
+        .ok();
+    let team_a = Api::as_user("ds-a").await;
+    let mut body = request(&fixture, "TeamA", &["Read"]);
+    body["items"] = json!([{"itemType": "Folder", "itemUri": folder["uri"]}]);
+    let share = team_a.post("/shares", body).await.ok();
+    let share_uri = share["uri"].as_str().unwrap().to_owned();
+    team_a
+        .post(&format!("/shares/{share_uri}/submit"), json!({}))
+        .await
+        .ok();
+    fixture
+        .producer
+        .post(&format!("/shares/{share_uri}/approve"), json!({}))
+        .await
+        .ok();
+    let processed = wait_for_status(&team_a, &share_uri, "Processed").await;
+    assert_eq!(
+        processed["items"][0]["status"], "Share_Succeeded",
+        "{processed}"
+    );
+    team_a
+        .get(&format!("/folders/{}", folder["uri"].as_str().unwrap()))
+        .await
+        .ok();
+
+    let access_point = shared::names::access_point_name(&dataset_uri, "TeamA");
+    let producer = region_aws(&fixture.producer_account).await;
+    let policy = producer
+        .s3control()
+        .get_access_point_policy()
+        .account_id(&fixture.producer_account)
+        .name(&access_point)
+        .send()
+        .await
+        .expect("the access point has a policy");
+    let role_a = team_role_arn(&fixture, "TeamA").await;
+    let text = policy.policy().unwrap_or_default().to_owned();
+    assert!(text.contains(&role_a), "{text}");
+    assert!(text.contains("raw/sales/*"), "{text}");
+    let consumer = region_aws(&fixture.consumer_account).await;
+    let role_name = role_a.rsplit('/').next().unwrap();
+    let inline = consumer
+        .iam()
+        .get_role_policy()
+        .role_name(role_name)
+        .policy_name(format!("dataall-share-{dataset_uri}"))
+        .send()
+        .await
+        .expect("the principal's role has the share policy");
+    assert!(inline.policy_document().contains(&access_point));
+
+    let item_uri = processed["items"][0]["uri"].as_str().unwrap();
+    team_a
+        .post(
+            &format!("/shares/{share_uri}/revoke"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .ok();
+    let revoked = wait_for_status(&team_a, &share_uri, "Processed").await;
+    assert_eq!(
+        revoked["items"][0]["status"], "Revoke_Succeeded",
+        "{revoked}"
+    );
+    let gone = producer
+        .s3control()
+        .get_access_point()
+        .account_id(&fixture.producer_account)
+        .name(&access_point)
+        .send()
+        .await;
+    assert!(gone.is_err(), "the access point was deleted");
+    let policy_gone = consumer
+        .iam()
+        .get_role_policy()
+        .role_name(role_name)
+        .policy_name(format!("dataall-share-{dataset_uri}"))
+        .send()
+        .await;
+    assert!(
+        policy_gone.is_err(),
+        "the share policy was removed from the role"
+    );
+    team_a
+        .get(&format!("/folders/{}", folder["uri"].as_str().unwrap()))
+        .await
+        .expect_error(404, "ResourceNotFound");
 }

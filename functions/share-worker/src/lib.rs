@@ -14,6 +14,7 @@
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod folders;
 mod health;
 mod notify;
 mod tables;
@@ -299,6 +300,11 @@ async fn process_item(
     let message = match (item.item_type.as_str(), mode) {
         ("Table", Mode::Approve) => tables::grant(context, &share, &dataset, &item).await?,
         ("Table", Mode::Revoke) => tables::revoke(context, &share, &dataset, &item).await?,
+        ("Folder", Mode::Approve) => {
+            folders::grant(context, &share, &dataset, &item).await?;
+            None
+        }
+        ("Folder", Mode::Revoke) => folders::revoke(context, &share, &dataset, &item).await?,
         (other, _) => {
             return Err(WorkerError::new(
                 "UnsupportedItemType",

@@ -146,11 +146,21 @@ async fn resolve_item(
             }
             Ok(table.name)
         }
-        // NOTE: the share workflow cannot process folder and bucket items yet, so they are
-        // rejected until their processors exist.
-        "Folder" | "Bucket" => Err(ApiError::invalid(
+        "Folder" => datasets::get_folder(&context.store, &uri)
+            .await?
+            .filter(|folder| folder.dataset_uri == dataset.uri)
+            .map(|folder| folder.prefix)
+            .ok_or_else(|| {
+                ApiError::ResourceNotFound(format!(
+                    "folder {uri} not found in dataset {}",
+                    dataset.uri
+                ))
+            }),
+        // NOTE: the share workflow cannot process whole-bucket items yet, so they are rejected
+        // until their processor exists.
+        "Bucket" => Err(ApiError::invalid(
             "itemType",
-            "Folder and Bucket items cannot be shared yet; share tables",
+            "Bucket items cannot be shared yet; share tables or folders",
         )),
         _ => Err(ApiError::invalid(
             "itemType",

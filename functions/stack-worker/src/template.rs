@@ -174,10 +174,22 @@ fn dataset_storage(
             }
         }),
     );
-    resources.insert(
-        "DatasetBucketPolicy".into(),
-        tls_only_policy(json!({"Ref": "DatasetBucket"}), bucket),
-    );
+    let mut bucket_policy = tls_only_policy(json!({"Ref": "DatasetBucket"}), bucket);
+    // Folder shares grant access through access points of the dataset's account; the bucket
+    // delegates its access control to them.
+    if let Some(statements) =
+        bucket_policy["Properties"]["PolicyDocument"]["Statement"].as_array_mut()
+    {
+        statements.push(json!({
+            "Sid": "DelegateToAccessPoints",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:*",
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}}
+        }));
+    }
+    resources.insert("DatasetBucketPolicy".into(), bucket_policy);
     outputs.insert(
         "BucketName".into(),
         json!({"Value": {"Ref": "DatasetBucket"}}),

@@ -1,0 +1,402 @@
+//! Folder items, shared through one S3 access point per (dataset, principal) in the
+//! dataset's account.
+//!
+//! Grant: the access point exists, its policy lets the principal read objects under the
+//! folder's prefix and list it, the principal holds a KMS grant to decrypt with the dataset
+//! key, and the principal's role has an inline policy for the access point. The bucket itself
+//! delegates access control to its account's access points (in the dataset stack). Revoke
+//! removes the folder's statements, and the access point, KMS grant and inline policy once no
+//! folder of the dataset is shared with the principal any more. Every step reads before it
+//! writes.
+
+use serde_json::{Value, json};
+use shared::AppContext;
+use shared::aws::{AwsClients, error_chain};
+use shared::domain::datasets::{Dataset, FOLDER_TYPE, Folder, SSE_S3};
+use shared::names::access_point_name;
+use shared::permissions::{DATASET_FOLDER_READ, owned};
+use shared::shares::states::SHARE_SUCCEEDED;
+use shared::shares::{self, Share, ShareItem};
+use shared::worker::WorkerError;
+
+use crate::internal;
+
+fn failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
+    WorkerError::new(
+        "AwsCallFailed",
+        format!("{operation} failed: {}", error_chain(error)),
+    )
+}
+
+async fn load_folder(context: &AppContext, item: &ShareItem) -> Result<Folder, WorkerError> {
+    shared::domain::datasets::get_folder(&context.store, &item.item_uri)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            WorkerError::new(
+                "AWSResourceNotFound",
+                format!("folder {} no longer exists", item.item_uri),
+            )
+        })
+}
+
+fn access_point_arn(dataset: &Dataset, name: &str) -> String {
+    format!(
+        "arn:aws:s3:{}:{}:accesspoint/{name}",
+        dataset.region, dataset.aws_account_id
+    )
+}
+
+fn statement_ids(folder: &Folder) -> (String, String) {
+    (format!("Read{}", folder.uri), format!("List{}", folder.uri))
+}
+
+async fn read_policy(
+    source: &AwsClients,
+    dataset: &Dataset,
+    name: &str,
+) -> Result<Value, WorkerError> {
+    match source
+        .s3control()
+        .get_access_point_policy()
+        .account_id(&dataset.aws_account_id)
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(output) => Ok(output
+            .policy()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}))),
+        Err(error)
+            if error_chain(&error).contains("NoSuchAccessPointPolicy")
+                || error_chain(&error).contains("NoSuch") =>
+        {
+            Ok(json!({"Version": "2012-10-17", "Statement": []}))
+        }
+        Err(error) => Err(failure("GetAccessPointPolicy", &error)),
+    }
+}
+
+async fn write_policy(
+    source: &AwsClients,
+    dataset: &Dataset,
+    name: &str,
+    policy: &Value,
+) -> Result<(), WorkerError> {
+    source
+        .s3control()
+        .put_access_point_policy()
+        .account_id(&dataset.aws_account_id)
+        .name(name)
+        .policy(policy.to_string())
+        .send()
+        .await
+        .map_err(|error| failure("PutAccessPointPolicy", &error))?;
+    Ok(())
+}
+
+fn statements(policy: &mut Value) -> &mut Vec<Value> {
+    if !policy["Statement"].is_array() {
+        policy["Statement"] = json!([]);
+    }
+    policy["Statement"]
+        .as_array_mut()
+        .expect("Statement is an array")
+}
+
+/// Grants one folder to the share's principal.
+pub async fn grant(
+    context: &AppContext,
+    share: &Share,
+    dataset: &Dataset,
+    item: &ShareItem,
+) -> Result<(), WorkerError> {
+    let folder = load_folder(context, item).await?;
+    let pivot = |error: shared::context::PivotRoleError| {
+        WorkerError::new("PivotRoleNotAssumable", error.to_string())
+    };
+    let source = context
+        .environment_account(&dataset.aws_account_id, &dataset.region)
+        .await
+        .map_err(pivot)?;
+    let target = context
+        .environment_account(&share.aws_account_id, &share.region)
+        .await
+        .map_err(pivot)?;
+    target
+        .iam()
+        .get_role()
+        .role_name(&share.principal_name)
+        .send()
+        .await
+        .map_err(|error| {
+            WorkerError::new(
+                "PrincipalNotFound",
+                format!(
+                    "IAM role {} not found: {}",
+                    share.principal_name,
+                    error_chain(&error)
+                ),
+            )
+        })?;
+
+    let name = access_point_name(&dataset.uri, &share.principal_id);
+    let exists = source
+        .s3control()
+        .get_access_point()
+        .account_id(&dataset.aws_account_id)
+        .name(&name)
+        .send()
+        .await
+        .is_ok();
+    if !exists {
+        source
+            .s3control()
+            .create_access_point()
+            .account_id(&dataset.aws_account_id)
+            .name(&name)
+            .bucket(&dataset.bucket_name)
+            .send()
+            .await
+            .map_err(|error| failure("CreateAccessPoint", &error))?;
+    }
+    let arn = access_point_arn(dataset, &name);
+    let (read_sid, list_sid) = statement_ids(&folder);
+    let mut policy = read_policy(&source, dataset, &name).await?;
+    let list = statements(&mut policy);
+    list.retain(|statement| {
+        statement["Sid"] != read_sid.as_str() && statement["Sid"] != list_sid.as_str()
+    });
+    list.push(json!({
+        "Sid": read_sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": share.principal_role_arn},
+        "Action": ["s3:GetObject"],
+        "Resource": format!("{arn}/object/{}/*", folder.prefix)
+    }));
+    list.push(json!({
+        "Sid": list_sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": share.principal_role_arn},
+        "Action": ["s3:ListBucket"],
+        "Resource": arn,
+        "Condition": {"StringLike": {"s3:prefix": [format!("{}/*", folder.prefix)]}}
+    }));
+    write_policy(&source, dataset, &name, &policy).await?;
+
+    ensure_key_grant(&source, share, dataset).await?;
+    let mut role_statements = vec![json!({
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": [arn.clone(), format!("{arn}/object/*")]
+    })];
+    if let Some(key) = key_arn(&source, dataset).await? {
+        role_statements
+            .push(json!({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key}));
+    }
+    target
+        .iam()
+        .put_role_policy()
+        .role_name(&share.principal_name)
+        .policy_name(role_policy_name(dataset))
+        .policy_document(json!({"Version": "2012-10-17", "Statement": role_statements}).to_string())
+        .send()
+        .await
+        .map_err(|error| failure("PutRolePolicy", &error))?;
+    shared::authz::add_permissions(
+        &context.store,
+        FOLDER_TYPE,
+        &item.item_uri,
+        &share.requester_team,
+        &owned(DATASET_FOLDER_READ),
+    )
+    .await
+    .map_err(internal)?;
+    tracing::info!(share_uri = %share.uri, folder = %folder.prefix, access_point = %name, "folder shared");
+    Ok(())
+}
+
+fn role_policy_name(dataset: &Dataset) -> String {
+    format!("dataall-share-{}", dataset.uri)
+}
+
+/// Returns the ARN of the dataset's KMS key, or `None` for a bucket without one.
+async fn key_arn(source: &AwsClients, dataset: &Dataset) -> Result<Option<String>, WorkerError> {
+    if dataset.kms_alias.is_empty() || dataset.kms_alias == SSE_S3 {
+        return Ok(None);
+    }
+    let described = source
+        .kms()
+        .describe_key()
+        .key_id(format!("alias/{}", dataset.kms_alias))
+        .send()
+        .await
+        .map_err(|error| failure("DescribeKey", &error))?;
+    Ok(described
+        .key_metadata()
+        .and_then(|metadata| metadata.arn())
+        .map(str::to_owned))
+}
+
+/// Gives the principal a KMS grant to decrypt with the dataset key. A grant, unlike a key
+/// policy change, survives the dataset stack's updates.
+async fn ensure_key_grant(
+    source: &AwsClients,
+    share: &Share,
+    dataset: &Dataset,
+) -> Result<(), WorkerError> {
+    let Some(key) = key_arn(source, dataset).await? else {
+        return Ok(());
+    };
+    let grants = source
+        .kms()
+        .list_grants()
+        .key_id(&key)
+        .send()
+        .await
+        .map_err(|error| failure("ListGrants", &error))?;
+    let present = grants
+        .grants()
+        .iter()
+        .any(|grant| grant.grantee_principal() == Some(share.principal_role_arn.as_str()));
+    if present {
+        return Ok(());
+    }
+    source
+        .kms()
+        .create_grant()
+        .key_id(&key)
+        .grantee_principal(&share.principal_role_arn)
+        .operations(aws_sdk_kms::types::GrantOperation::Decrypt)
+        .operations(aws_sdk_kms::types::GrantOperation::DescribeKey)
+        .name(format!("dataall-share-{}", share.uri))
+        .send()
+        .await
+        .map_err(|error| failure("CreateGrant", &error))?;
+    Ok(())
+}
+
+/// Revokes one folder from the share's principal.
+pub async fn revoke(
+    context: &AppContext,
+    share: &Share,
+    dataset: &Dataset,
+    item: &ShareItem,
+) -> Result<Option<String>, WorkerError> {
+    let folder = load_folder(context, item).await?;
+    let pivot = |error: shared::context::PivotRoleError| {
+        WorkerError::new("PivotRoleNotAssumable", error.to_string())
+    };
+    let source = context
+        .environment_account(&dataset.aws_account_id, &dataset.region)
+        .await
+        .map_err(pivot)?;
+    let target = context
+        .environment_account(&share.aws_account_id, &share.region)
+        .await
+        .map_err(pivot)?;
+    let name = access_point_name(&dataset.uri, &share.principal_id);
+    let (read_sid, list_sid) = statement_ids(&folder);
+    let exists = source
+        .s3control()
+        .get_access_point()
+        .account_id(&dataset.aws_account_id)
+        .name(&name)
+        .send()
+        .await
+        .is_ok();
+    let mut note = None;
+    if exists {
+        let mut policy = read_policy(&source, dataset, &name).await?;
+        let list = statements(&mut policy);
+        list.retain(|statement| {
+            statement["Sid"] != read_sid.as_str() && statement["Sid"] != list_sid.as_str()
+        });
+        if list.is_empty() {
+            source
+                .s3control()
+                .delete_access_point()
+                .account_id(&dataset.aws_account_id)
+                .name(&name)
+                .send()
+                .await
+                .map_err(|error| failure("DeleteAccessPoint", &error))?;
+        } else {
+            write_policy(&source, dataset, &name, &policy).await?;
+        }
+    } else {
+        note = Some("the access point was already gone".to_owned());
+    }
+    if !principal_keeps_folders(context, share, item).await? {
+        if let Some(key) = key_arn(&source, dataset).await? {
+            let grants = source
+                .kms()
+                .list_grants()
+                .key_id(&key)
+                .send()
+                .await
+                .map_err(|error| failure("ListGrants", &error))?;
+            for grant in grants.grants() {
+                if grant.grantee_principal() == Some(share.principal_role_arn.as_str())
+                    && let Some(id) = grant.grant_id()
+                {
+                    source
+                        .kms()
+                        .revoke_grant()
+                        .key_id(&key)
+                        .grant_id(id)
+                        .send()
+                        .await
+                        .map_err(|error| failure("RevokeGrant", &error))?;
+                }
+            }
+        }
+        match target
+            .iam()
+            .delete_role_policy()
+            .role_name(&share.principal_name)
+            .policy_name(role_policy_name(dataset))
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(error) if error_chain(&error).contains("NoSuchEntity") => {}
+            Err(error) => return Err(failure("DeleteRolePolicy", &error)),
+        }
+    }
+    let keeps_team_access =
+        dataset.owner_team == share.requester_team || dataset.stewards_team == share.requester_team;
+    if !keeps_team_access {
+        shared::authz::remove_permissions(
+            &context.store,
+            &item.item_uri,
+            &share.requester_team,
+            &owned(DATASET_FOLDER_READ),
+        )
+        .await
+        .map_err(internal)?;
+    }
+    tracing::info!(share_uri = %share.uri, folder = %folder.prefix, access_point = %name, "folder revoked");
+    Ok(note)
+}
+
+/// Returns whether another folder of the dataset stays shared with the same principal.
+async fn principal_keeps_folders(
+    context: &AppContext,
+    share: &Share,
+    revoked: &ShareItem,
+) -> Result<bool, WorkerError> {
+    for other in shares::items(&context.store, &share.uri)
+        .await
+        .map_err(internal)?
+    {
+        if other.uri != revoked.uri
+            && other.item_type == "Folder"
+            && other.status == SHARE_SUCCEEDED
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
