@@ -707,3 +707,51 @@ async fn folder_share_through_access_point() {
         .await
         .expect_error(404, "ResourceNotFound");
 }
+
+#[tokio::test]
+async fn forced_delete_revokes_first() {
+    let fixture = fixture().await;
+    let team_a = Api::as_user("ds-a").await;
+    let share = team_a
+        .post("/shares", request(&fixture, "TeamA", &["Read"]))
+        .await
+        .ok();
+    let share_uri = share["uri"].as_str().unwrap().to_owned();
+    team_a
+        .post(&format!("/shares/{share_uri}/submit"), json!({}))
+        .await
+        .ok();
+    fixture
+        .producer
+        .post(&format!("/shares/{share_uri}/approve"), json!({}))
+        .await
+        .ok();
+    wait_for_status(&team_a, &share_uri, "Processed").await;
+    team_a
+        .delete(&format!("/shares/{share_uri}"))
+        .await
+        .expect_error(409, "ShareItemsFound");
+    team_a
+        .delete(&format!("/shares/{share_uri}?force=maybe"))
+        .await
+        .expect_error(400, "InvalidInput");
+    let forced = team_a
+        .delete(&format!("/shares/{share_uri}?force=true"))
+        .await;
+    assert_eq!(forced.status, 202, "{}", forced.body);
+    eventually("the forced delete", || async {
+        let reply = team_a.get(&format!("/shares/{share_uri}")).await;
+        (reply.status == 404).then_some(())
+    })
+    .await;
+    let database = fixture.dataset["glueDatabaseName"].as_str().unwrap();
+    let consumer = region_aws(&fixture.consumer_account).await;
+    let link = consumer
+        .glue()
+        .get_table()
+        .database_name(format!("{database}_shared"))
+        .name(&fixture.table_name)
+        .send()
+        .await;
+    assert!(link.is_err(), "the forced delete revoked the table first");
+}

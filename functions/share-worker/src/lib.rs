@@ -10,7 +10,8 @@
 //!   finishes the share: `Processed`, or `Draft` after a revoke that left pending items;
 //! - `notify`: in-app notifications and emails about a share event;
 //! - `verifyItems`, `reapplyItems`, `listActiveShares`: the drift checks of shared items and
-//!   the weekly verifier's list of shares.
+//!   the weekly verifier's list of shares;
+//! - `deleteShare`: deletes a share after the revoke of a forced delete.
 //!
 //! Every step can run twice with the same input and leave the same result.
 
@@ -121,6 +122,7 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
             health::reapply_items(context, required(&input.share_uri, "shareUri")?, input.all).await
         }
         "listActiveShares" => health::list_active(context).await,
+        "deleteShare" => delete_share(context, required(&input.share_uri, "shareUri")?).await,
         "notify" => {
             let share = load_share(context, required(&input.share_uri, "shareUri")?).await?;
             notify::notify(context, &share, required(&input.event, "event")?).await
@@ -422,4 +424,28 @@ async fn finish_share(
         .map_err(internal)?;
     tracing::info!(%share_uri, status = %updated.status, "share processing finished");
     Ok(json!({"shareUri": share_uri, "status": updated.status}))
+}
+
+/// Deletes a share whose items are no longer shared, for a forced delete after its revoke.
+/// A share already gone is not an error; one with shared items left is kept.
+async fn delete_share(context: &AppContext, share_uri: &str) -> Result<Value, WorkerError> {
+    let Some(share) = shares::get(&context.store, share_uri)
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(json!({"shareUri": share_uri, "deleted": true}));
+    };
+    if shares::has_shared_items(&context.store, share_uri)
+        .await
+        .map_err(internal)?
+    {
+        tracing::warn!(%share_uri, "forced delete kept the share: some items are still shared");
+        return Ok(json!({"shareUri": share_uri, "deleted": false}));
+    }
+    let writes = shares::delete_writes(&context.store, &share)
+        .await
+        .map_err(internal)?;
+    context.store.transact(writes).await.map_err(internal)?;
+    tracing::info!(%share_uri, "share deleted after its forced revoke");
+    Ok(json!({"shareUri": share_uri, "deleted": true}))
 }

@@ -257,11 +257,19 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
         .iter()
         .filter(|item| states::SHARED_STATES.contains(&item.status.as_str()))
         .count();
-    if shared_items > 0 {
+    let force = match request.query("force") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("force", "must be true or false")),
+    };
+    if shared_items > 0 && !force {
         return Err(ApiError::ShareItemsFound(format!(
-            "share {} still has {shared_items} shared item(s); revoke them before deleting it",
+            "share {} still has {shared_items} shared item(s); revoke them, or delete with ?force=true to revoke and delete",
             share.uri
         )));
+    }
+    if shared_items > 0 {
+        return force_delete(context, &share, &items).await;
     }
     let store = &context.store;
     let mut writes = vec![
@@ -281,6 +289,56 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
     store.transact(writes).await?;
     tracing::info!(share_uri = %share.uri, "share deleted");
     ApiResponse::ok(serde_json::json!({"uri": share.uri, "deleted": true}))
+}
+
+/// Revokes every revokable item of the share and deletes it once the revoke workflow left
+/// nothing shared. Items still being processed make the delete wait for their workflow.
+async fn force_delete(
+    context: &AppContext,
+    share: &Share,
+    items: &[ShareItem],
+) -> Result<ApiResponse, ApiError> {
+    let busy = items.iter().any(|item| {
+        [
+            states::ITEM_SHARE_IN_PROGRESS,
+            states::ITEM_REVOKE_IN_PROGRESS,
+        ]
+        .contains(&item.status.as_str())
+    });
+    if busy {
+        return Err(ApiError::InvalidStateTransition(format!(
+            "share {} is being processed; delete it when its workflow has finished",
+            share.uri
+        )));
+    }
+    let selected: Vec<String> = items
+        .iter()
+        .filter(|item| {
+            states::REVOKABLE_STATES.contains(&item.status.as_str())
+                || item.status == states::REVOKE_APPROVED
+        })
+        .map(|item| item.uri.clone())
+        .collect();
+    let (share, _) = transition(
+        context,
+        share,
+        Action::RevokeItems,
+        Action::RevokeItems,
+        Some(&selected),
+        |_| {},
+    )
+    .await?;
+    let arn = context
+        .config
+        .share_revoke_state_machine_arn
+        .as_deref()
+        .ok_or_else(|| ApiError::internal("the share revoke state machine is not configured"))?;
+    let input = serde_json::json!({"shareUri": share.uri, "datasetUri": share.dataset_uri, "deleteAfter": true});
+    shared::workflows::start(context, arn, &share.uri, "delete", &input).await?;
+    tracing::info!(share_uri = %share.uri, items = selected.len(), "forced delete started: revoking every shared item");
+    ApiResponse::accepted(
+        serde_json::json!({"uri": share.uri, "deleted": false, "revoking": selected}),
+    )
 }
 
 /// Marks the selected shared items `PendingVerify` or `PendingReApply` and starts the

@@ -512,7 +512,8 @@ const OPERATIONS: &[(&str, Access)] = &[
     (
         "deleteShare",
         Access {
-            table: &[GetItem, Query, DeleteItem],
+            table: &[GetItem, Query, PutItem, DeleteItem],
+            starts: &[SHARE_REVOKE],
             ..TABLE_ONLY
         },
     ),

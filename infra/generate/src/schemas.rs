@@ -42,6 +42,8 @@ pub enum Query {
     ShareStatus,
     /// `read` of `listNotifications`.
     Read,
+    /// `force` of `deleteShare`: revoke every shared item first, then delete.
+    Force,
 }
 
 /// The schemas of one operation.
@@ -291,7 +293,13 @@ const OPERATIONS: &[(&str, OperationSchemas)] = &[
         },
     ),
     ("getShare", read(Schema("ShareView"))),
-    ("deleteShare", read(Schema("ObjectDeleted"))),
+    (
+        "deleteShare",
+        OperationSchemas {
+            query: &[Query::Force],
+            ..read(Schema("ObjectDeleted"))
+        },
+    ),
     (
         "addShareItem",
         OperationSchemas {
@@ -357,6 +365,13 @@ pub fn query_parameter(query: Query) -> Value {
             "required": false,
             "description": "The nextToken of the previous page; omit it for the first page",
             "schema": {"type": "string"}
+        }),
+        Query::Force => json!({
+            "name": "force",
+            "in": "query",
+            "required": false,
+            "description": "true to revoke every shared item and delete the share afterwards (answers 202); without it, a share with shared items is not deleted",
+            "schema": {"type": "boolean", "default": false}
         }),
         Query::DeleteFromAws => json!({
             "name": "deleteFromAws",
