@@ -527,7 +527,7 @@ async fn share_refusals_and_races() {
         (
             {
                 let mut body = request(&fixture, "TeamA", &["Read"]);
-                body["items"] = json!([{"itemType": "Bucket", "itemUri": fixture.dataset["uri"]}]);
+                body["items"] = json!([{"itemType": "Gadget", "itemUri": fixture.dataset["uri"]}]);
                 body
             },
             400,
@@ -754,4 +754,79 @@ async fn forced_delete_revokes_first() {
         .send()
         .await;
     assert!(link.is_err(), "the forced delete revoked the table first");
+}
+
+#[tokio::test]
+async fn bucket_share_through_bucket_policy() {
+    let fixture = fixture().await;
+    let dataset_uri = fixture.dataset["uri"].as_str().unwrap().to_owned();
+    let bucket = fixture.dataset["bucketName"].as_str().unwrap().to_owned();
+    let team_a = Api::as_user("ds-a").await;
+    let mut body = request(&fixture, "TeamA", &["Read"]);
+    body["items"] = json!([{"itemType": "Bucket", "itemUri": dataset_uri}]);
+    let share = team_a.post("/shares", body).await.ok();
+    let share_uri = share["uri"].as_str().unwrap().to_owned();
+    team_a
+        .post(&format!("/shares/{share_uri}/submit"), json!({}))
+        .await
+        .ok();
+    fixture
+        .producer
+        .post(&format!("/shares/{share_uri}/approve"), json!({}))
+        .await
+        .ok();
+    let processed = wait_for_status(&team_a, &share_uri, "Processed").await;
+    assert_eq!(
+        processed["items"][0]["status"], "Share_Succeeded",
+        "{processed}"
+    );
+
+    let role_a = team_role_arn(&fixture, "TeamA").await;
+    let producer = region_aws(&fixture.producer_account).await;
+    let policy = producer
+        .s3()
+        .get_bucket_policy()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let text = policy.policy().unwrap_or_default().to_owned();
+    assert!(
+        text.contains("BucketShares") && text.contains(&role_a),
+        "{text}"
+    );
+    // NOTE: moto's CloudFormation does not create AWS::S3::BucketPolicy resources, so the
+    // stack's own TLS and access point statements cannot be checked next to this one here.
+
+    // A redeploy of the dataset stack keeps the shared principal.
+    fixture
+        .producer
+        .patch(
+            &format!("/datasets/{dataset_uri}"),
+            json!({"description": "redeploy"}),
+        )
+        .await
+        .ok();
+    let item_uri = processed["items"][0]["uri"].as_str().unwrap();
+    team_a
+        .post(
+            &format!("/shares/{share_uri}/revoke"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .ok();
+    let revoked = wait_for_status(&team_a, &share_uri, "Processed").await;
+    assert_eq!(
+        revoked["items"][0]["status"], "Revoke_Succeeded",
+        "{revoked}"
+    );
+    let after = producer
+        .s3()
+        .get_bucket_policy()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let text = after.policy().unwrap_or_default().to_owned();
+    assert!(!text.contains(&role_a), "{text}");
 }

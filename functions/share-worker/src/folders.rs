@@ -222,7 +222,10 @@ fn role_policy_name(dataset: &Dataset) -> String {
 }
 
 /// Returns the ARN of the dataset's KMS key, or `None` for a bucket without one.
-async fn key_arn(source: &AwsClients, dataset: &Dataset) -> Result<Option<String>, WorkerError> {
+pub(crate) async fn key_arn(
+    source: &AwsClients,
+    dataset: &Dataset,
+) -> Result<Option<String>, WorkerError> {
     if dataset.kms_alias.is_empty() || dataset.kms_alias == SSE_S3 {
         return Ok(None);
     }
@@ -241,7 +244,7 @@ async fn key_arn(source: &AwsClients, dataset: &Dataset) -> Result<Option<String
 
 /// Gives the principal a KMS grant to decrypt with the dataset key. A grant, unlike a key
 /// policy change, survives the dataset stack's updates.
-async fn ensure_key_grant(
+pub(crate) async fn ensure_key_grant(
     source: &AwsClients,
     share: &Share,
     dataset: &Dataset,

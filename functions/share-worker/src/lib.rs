@@ -15,6 +15,7 @@
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod buckets;
 mod folders;
 mod health;
 mod notify;
@@ -307,6 +308,11 @@ async fn process_item(
             None
         }
         ("Folder", Mode::Revoke) => folders::revoke(context, &share, &dataset, &item).await?,
+        ("Bucket", Mode::Approve) => {
+            buckets::grant(context, &share, &dataset, &item).await?;
+            None
+        }
+        ("Bucket", Mode::Revoke) => buckets::revoke(context, &share, &dataset, &item).await?,
         (other, _) => {
             return Err(WorkerError::new(
                 "UnsupportedItemType",

@@ -156,11 +156,10 @@ async fn resolve_item(
                     dataset.uri
                 ))
             }),
-        // NOTE: the share workflow cannot process whole-bucket items yet, so they are rejected
-        // until their processor exists.
+        "Bucket" if uri == dataset.uri => Ok(dataset.bucket_name.clone()),
         "Bucket" => Err(ApiError::invalid(
-            "itemType",
-            "Bucket items cannot be shared yet; share tables or folders",
+            "itemUri",
+            "of a Bucket item must be the dataset's uri",
         )),
         _ => Err(ApiError::invalid(
             "itemType",

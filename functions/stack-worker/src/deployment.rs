@@ -92,7 +92,10 @@ impl Deployment {
                     .map_err(internal)?;
                 template::environment_template(environment, &teams)
             }
-            Deployment::Dataset { dataset, .. } => template::dataset_template(dataset),
+            Deployment::Dataset { dataset, .. } => template::dataset_template(
+                dataset,
+                &bucket_share_principals(context, dataset).await?,
+            ),
         };
         Ok(value.to_string())
     }
@@ -146,6 +149,31 @@ impl Deployment {
             }
         }
     }
+}
+
+/// Lists the principal role ARNs of the dataset's shared bucket items.
+async fn bucket_share_principals(
+    context: &AppContext,
+    dataset: &Dataset,
+) -> Result<Vec<String>, WorkerError> {
+    let mut arns = Vec::new();
+    for item in shared::shares::items_of_object(&context.store, &dataset.uri)
+        .await
+        .map_err(internal)?
+    {
+        if item.status != shared::shares::states::SHARE_SUCCEEDED {
+            continue;
+        }
+        if let Some(share) = shared::shares::get(&context.store, &item.share_uri)
+            .await
+            .map_err(internal)?
+        {
+            arns.push(share.principal_role_arn);
+        }
+    }
+    arns.sort();
+    arns.dedup();
+    Ok(arns)
 }
 
 async fn load_environment(context: &AppContext, uri: &str) -> Result<Environment, WorkerError> {

@@ -122,6 +122,7 @@ fn dataset_storage(
     dataset: &Dataset,
     resources: &mut Map<String, Value>,
     outputs: &mut Map<String, Value>,
+    bucket_share_principals: &[String],
 ) -> Value {
     let bucket = &dataset.bucket_name;
     let account = &dataset.aws_account_id;
@@ -188,6 +189,16 @@ fn dataset_storage(
             "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
             "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}}
         }));
+        // The principals of shared bucket items, which the share worker also writes at once.
+        if !bucket_share_principals.is_empty() {
+            statements.push(json!({
+                "Sid": "BucketShares",
+                "Effect": "Allow",
+                "Principal": {"AWS": bucket_share_principals},
+                "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
+            }));
+        }
     }
     resources.insert("DatasetBucketPolicy".into(), bucket_policy);
     outputs.insert(
@@ -202,13 +213,18 @@ fn dataset_storage(
 }
 
 /// Renders a dataset's template.
-pub fn dataset_template(dataset: &Dataset) -> Value {
+pub fn dataset_template(dataset: &Dataset, bucket_share_principals: &[String]) -> Value {
     let bucket = &dataset.bucket_name;
     let account = &dataset.aws_account_id;
     let mut resources = Map::new();
     let mut outputs = Map::new();
     let key_arn = if !dataset.imported {
-        dataset_storage(dataset, &mut resources, &mut outputs)
+        dataset_storage(
+            dataset,
+            &mut resources,
+            &mut outputs,
+            bucket_share_principals,
+        )
     } else if dataset.kms_alias == shared::domain::datasets::SSE_S3 {
         Value::Null
     } else {
