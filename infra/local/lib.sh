@@ -2,11 +2,12 @@
 # stops the emulator. Source it from the repository root.
 
 # Starts the local host in its own process group, logging to $1, and waits until it serves.
-# Sets LOCAL_HOST_PID.
+# Runs the binary that cargo built, under CARGO_TARGET_DIR when that is set. Sets
+# LOCAL_HOST_PID.
 start_local_host() {
     local log=$1
     : > "$log"
-    setsid ./target/debug/local-host >> "$log" 2>&1 &
+    setsid "${CARGO_TARGET_DIR:-target}/debug/local-host" >> "$log" 2>&1 &
     LOCAL_HOST_PID=$!
     for _ in $(seq 1 240); do
         if grep -q '^READY ' "$log"; then
