@@ -126,6 +126,9 @@ async fn handle(host: &LocalHost, request: Request<Incoming>) -> HttpResponse {
         Module::Datasets => {
             shared::api::handle_event(context, route.module, event, datasets::handle).await
         }
+        Module::Catalog => {
+            shared::api::handle_event(context, route.module, event, catalog::handle).await
+        }
     };
     to_http(response)
 }
