@@ -68,6 +68,8 @@ pub async fn delete(
     let node = load(context, request.path("nodeUri")?).await?;
     require_admin(context, caller, &node).await?;
     let store = &context.store;
+    // NOTE: both lists come from GSI1, which is eventually consistent: a node or link
+    // created a moment before this delete may be missed and stay behind.
     let nodes = glossaries::subtree(store, &node).await?;
     let links = glossaries::links_under(store, &node).await?;
     let (node_count, link_count) = (nodes.len(), links.len());

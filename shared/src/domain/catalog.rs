@@ -110,6 +110,10 @@ pub const LINK_PENDING: &str = "PendingApproval";
 /// Status of an approved term link, which acts as a catalog filter and search term.
 pub const LINK_APPROVED: &str = "Approved";
 
+/// NOTE: deleting a dataset, table or folder removes its entry but not its term markers,
+/// votes or term links. Search ignores annotations without an entry; glossary associations
+/// still list those links.
+///
 /// The mark a glossary term link leaves on its target's catalog entry. It claims the pair
 /// of term and target, so a term is linked to a target at most once, and, once approved, it
 /// is listed in GSI1 `CATALOGTERMS` for index builds.
