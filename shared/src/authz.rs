@@ -108,6 +108,33 @@ pub async fn caller_grants(
         .collect()
 }
 
+/// Returns the uris, among `resource_uris`, on which one of the caller's teams holds a
+/// grant, reading every pair of uri and team in batches of 100.
+pub async fn granted_among(
+    store: &Store,
+    caller: &Caller,
+    resource_uris: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let keys: Vec<(String, String)> = resource_uris
+        .iter()
+        .flat_map(|uri| {
+            caller
+                .groups
+                .iter()
+                .map(move |team| (format!("GRANT#{uri}"), format!("GROUP#{team}")))
+        })
+        .collect();
+    let granted = store
+        .batch_get(&keys)
+        .await?
+        .iter()
+        .filter_map(|item| item.string("PK"))
+        .filter_map(|pk| pk.strip_prefix("GRANT#"))
+        .map(str::to_owned)
+        .collect();
+    Ok(granted)
+}
+
 /// Reads the grant of one team on one resource.
 pub async fn team_grant(
     store: &Store,

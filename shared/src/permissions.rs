@@ -23,6 +23,7 @@ pub const TENANT_PERMISSIONS: &[&str] = &[
 
 pub const MANAGE_ORGANIZATIONS: &str = "MANAGE_ORGANIZATIONS";
 pub const MANAGE_ENVIRONMENTS: &str = "MANAGE_ENVIRONMENTS";
+pub const MANAGE_GLOSSARIES: &str = "MANAGE_GLOSSARIES";
 
 // Organization permissions.
 pub const CREATE_ORGANIZATION: &str = "CREATE_ORGANIZATION";

@@ -15,16 +15,18 @@ pub enum Module {
     Datasets,
     Shares,
     Notifications,
+    Catalog,
 }
 
 impl Module {
-    pub const ALL: [Module; 6] = [
+    pub const ALL: [Module; 7] = [
         Module::Tenant,
         Module::Organizations,
         Module::Environments,
         Module::Datasets,
         Module::Shares,
         Module::Notifications,
+        Module::Catalog,
     ];
 
     /// Returns the name of the module's crate and binary.
@@ -36,6 +38,7 @@ impl Module {
             Module::Datasets => "datasets",
             Module::Shares => "shares",
             Module::Notifications => "notifications",
+            Module::Catalog => "catalog",
         }
     }
 }
@@ -145,7 +148,20 @@ const fn share(permission: &'static str) -> Check {
 
 const MANAGE_SHARES_CHECK: Check = Check::Tenant(MANAGE_SHARES);
 
-use Module::{Datasets, Environments, Notifications, Organizations, Shares, Tenant};
+const MANAGE_GLOSSARIES_CHECK: Check = Check::Tenant(MANAGE_GLOSSARIES);
+
+const CATALOG_READABLE: Check = Check::Authenticated {
+    reason: "catalog metadata and glossaries are readable by every user",
+};
+
+const GLOSSARY_ADMIN: Check =
+    Check::Handler("the caller belongs to the admin team of the node's glossary");
+
+const TARGET_READER: Check = Check::Handler(
+    "GET_DATASET, GET_DATASET_TABLE or GET_DATASET_FOLDER on the target, by targetType",
+);
+
+use Module::{Catalog, Datasets, Environments, Notifications, Organizations, Shares, Tenant};
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
@@ -710,6 +726,132 @@ pub const ROUTES: &[Route] = &[
         Notifications,
         &[Check::Handler(
             "the notification is addressed to one of the caller's teams or to the caller",
+        )],
+    ),
+    route(
+        "GET",
+        "/catalog/search",
+        "searchCatalog",
+        Catalog,
+        &[Check::Authenticated {
+            reason: "every user sees the catalog metadata of every asset; hasAccess reflects the caller's teams' grants",
+        }],
+    ),
+    route(
+        "GET",
+        "/glossaries",
+        "listGlossaries",
+        Catalog,
+        &[CATALOG_READABLE],
+    ),
+    route(
+        "POST",
+        "/glossaries",
+        "createGlossary",
+        Catalog,
+        &[
+            MANAGE_GLOSSARIES_CHECK,
+            Check::Handler("the caller belongs to the admin team of the new glossary"),
+        ],
+    ),
+    route(
+        "GET",
+        "/glossaries/{nodeUri}",
+        "getGlossaryNode",
+        Catalog,
+        &[CATALOG_READABLE],
+    ),
+    route(
+        "PATCH",
+        "/glossaries/{nodeUri}",
+        "updateGlossaryNode",
+        Catalog,
+        &[
+            MANAGE_GLOSSARIES_CHECK,
+            GLOSSARY_ADMIN,
+            Check::Handler("the caller belongs to a new admin team"),
+        ],
+    ),
+    route(
+        "DELETE",
+        "/glossaries/{nodeUri}",
+        "deleteGlossaryNode",
+        Catalog,
+        &[MANAGE_GLOSSARIES_CHECK, GLOSSARY_ADMIN],
+    ),
+    route(
+        "POST",
+        "/glossaries/{nodeUri}/categories",
+        "createGlossaryCategory",
+        Catalog,
+        &[MANAGE_GLOSSARIES_CHECK, GLOSSARY_ADMIN],
+    ),
+    route(
+        "POST",
+        "/glossaries/{nodeUri}/terms",
+        "createGlossaryTerm",
+        Catalog,
+        &[MANAGE_GLOSSARIES_CHECK, GLOSSARY_ADMIN],
+    ),
+    route(
+        "GET",
+        "/glossaries/{nodeUri}/associations",
+        "listGlossaryAssociations",
+        Catalog,
+        &[CATALOG_READABLE],
+    ),
+    route(
+        "POST",
+        "/term-links",
+        "createTermLink",
+        Catalog,
+        &[
+            MANAGE_DATASETS_CHECK,
+            Check::Handler(
+                "UPDATE_DATASET on the dataset, or UPDATE_DATASET_TABLE or UPDATE_DATASET_FOLDER on the dataset of the table or folder",
+            ),
+        ],
+    ),
+    route(
+        "POST",
+        "/term-links/{linkUri}/approve",
+        "approveTermLink",
+        Catalog,
+        &[
+            MANAGE_GLOSSARIES_CHECK,
+            Check::Handler("the caller belongs to the admin team of the term's glossary"),
+        ],
+    ),
+    route(
+        "POST",
+        "/term-links/{linkUri}/dismiss",
+        "dismissTermLink",
+        Catalog,
+        &[Check::Handler(
+            "the caller belongs to the admin team of the term's glossary, or holds the permission that linking the term to the target needs",
+        )],
+    ),
+    route(
+        "GET",
+        "/feeds/{targetType}/{targetUri}",
+        "listFeedMessages",
+        Catalog,
+        &[TARGET_READER],
+    ),
+    route(
+        "POST",
+        "/feeds/{targetType}/{targetUri}",
+        "postFeedMessage",
+        Catalog,
+        &[TARGET_READER],
+    ),
+    route(
+        "PUT",
+        "/votes/{targetType}/{targetUri}",
+        "voteOnTarget",
+        Catalog,
+        &[Check::Handler(
+            "targetType is dataset and the caller's teams hold GET_DATASET on it",
         )],
     ),
 ];

@@ -15,6 +15,7 @@ use crate::AppContext;
 use crate::authz;
 use crate::aws::error_chain;
 use crate::domain::catalog::{CatalogEntry, entry_keys};
+use crate::domain::catalog_changes;
 use crate::domain::datasets::{self, Column, DELETED, Dataset, IN_SYNC, TABLE_TYPE, Table};
 use crate::permissions::{DATASET_TABLE_ALL, owned};
 use crate::store::StoreError;
@@ -195,7 +196,7 @@ pub async fn sync_dataset(
                         &owned(DATASET_TABLE_ALL),
                     )?);
                 }
-                store.transact(writes).await?;
+                catalog_changes::transact(store, writes).await?;
                 tracing::info!(dataset_uri = %dataset.uri, table_uri = %table.uri, name = %table.name, "table added from Glue");
                 summary.added += 1;
             }
@@ -216,15 +217,17 @@ pub async fn sync_dataset(
                     ..old.clone()
                 };
                 let entry = CatalogEntry::for_table(dataset, &table);
-                store
-                    .transact(vec![
+                catalog_changes::transact(
+                    store,
+                    vec![
                         store.replace_versioned_write(
                             table.keys().item("Table", &table)?,
                             old.version,
                         ),
                         store.put_write(entry.keys().item("CatalogEntry", &entry)?),
-                    ])
-                    .await?;
+                    ],
+                )
+                .await?;
                 tracing::info!(dataset_uri = %dataset.uri, table_uri = %table.uri, "table refreshed from Glue");
                 summary.updated += 1;
             }
@@ -240,12 +243,14 @@ pub async fn sync_dataset(
             version: old.version + 1,
             ..old.clone()
         };
-        store
-            .transact(vec![
+        catalog_changes::transact(
+            store,
+            vec![
                 store.replace_versioned_write(table.keys().item("Table", &table)?, old.version),
                 store.delete_write(&entry_keys(&table.uri)),
-            ])
-            .await?;
+            ],
+        )
+        .await?;
         tracing::warn!(dataset_uri = %dataset.uri, table_uri = %table.uri, name = %table.name, "Glue table vanished; table marked Deleted");
         summary.deleted += 1;
     }

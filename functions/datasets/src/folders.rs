@@ -5,6 +5,7 @@ use shared::api::{ApiRequest, ApiResponse};
 use shared::authz;
 use shared::aws::error_chain;
 use shared::domain::catalog::{CatalogEntry, entry_keys};
+use shared::domain::catalog_changes;
 use shared::domain::datasets::{
     self, FOLDER_TYPE, Folder, folder_label_claim_keys, prefix_claim_keys,
 };
@@ -148,7 +149,7 @@ pub async fn create(
             &owned(DATASET_FOLDER_READ),
         )?);
     }
-    match store.transact(writes).await {
+    match catalog_changes::transact(store, writes).await {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) => {
             return Err(ApiError::ResourceAlreadyExists(format!(
@@ -210,7 +211,7 @@ pub async fn update(
     let entry = CatalogEntry::for_folder(&dataset, &folder);
     writes.push(store.replace_versioned_write(folder.keys().item("Folder", &folder)?, old.version));
     writes.push(store.put_write(entry.keys().item("CatalogEntry", &entry)?));
-    match store.transact(writes).await {
+    match catalog_changes::transact(store, writes).await {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) if folder.label != old.label => {
             return Err(ApiError::ResourceAlreadyExists(format!(
@@ -251,7 +252,7 @@ pub async fn delete(
             &grant.team,
         )?);
     }
-    store.transact(writes).await?;
+    catalog_changes::transact(store, writes).await?;
     tracing::info!(folder_uri = %folder.uri, "folder deleted; its objects are kept");
     ApiResponse::ok(serde_json::json!({"uri": folder.uri, "deleted": true}))
 }

@@ -7,6 +7,7 @@ use shared::api::{ApiRequest, ApiResponse, page_of_uris};
 use shared::authz;
 use shared::aws::{AwsClients, error_chain};
 use shared::domain::catalog::{CatalogEntry, entry_keys};
+use shared::domain::catalog_changes;
 use shared::domain::datasets::{
     self, CONFIDENTIALITY, Dataset, DatasetNames, FOLDER_TYPE, MAX_LABEL_LENGTH, RESOURCE_TYPE,
     SSE_S3, TABLE_TYPE, TOPICS, bucket_claim_keys, folder_label_claim_keys, prefix_claim_keys,
@@ -188,7 +189,7 @@ async fn store_new(
             &permissions,
         )?);
     }
-    match store.transact(writes).await {
+    match catalog_changes::transact(store, writes).await {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) => {
             return Err(ApiError::ResourceAlreadyExists(format!(
@@ -473,7 +474,7 @@ pub async fn update(
     );
     writes.push(store.put_write(entry.keys().item("CatalogEntry", &entry)?));
     for chunk in split_last(writes) {
-        store.transact(chunk).await?;
+        catalog_changes::transact(store, chunk).await?;
     }
     tracing::info!(dataset_uri = %uri, stewards_team = %dataset.stewards_team, "dataset updated");
     ApiResponse::ok(view(context, caller, dataset).await?)
@@ -537,19 +538,21 @@ async fn move_stewards(
     Ok(writes)
 }
 
-/// Splits writes into transactions of at most 100, keeping the last write (the object
-/// itself) in the last transaction, so the object changes only after its children did.
+/// Splits writes into transactions of at most [`catalog_changes::MAX_WRITES`], keeping the
+/// last write (the object itself) in the last transaction, so the object changes only after
+/// its children did.
 fn split_last<T>(mut writes: Vec<T>) -> Vec<Vec<T>> {
     let Some(last) = writes.pop() else {
         return Vec::new();
     };
+    let max = catalog_changes::MAX_WRITES;
     let mut chunks: Vec<Vec<T>> = Vec::new();
     let mut rest = writes.into_iter().peekable();
     while rest.peek().is_some() {
-        chunks.push(rest.by_ref().take(99).collect());
+        chunks.push(rest.by_ref().take(max - 1).collect());
     }
     match chunks.last_mut() {
-        Some(chunk) if chunk.len() < 100 => chunk.push(last),
+        Some(chunk) if chunk.len() < max => chunk.push(last),
         _ => chunks.push(vec![last]),
     }
     chunks
@@ -612,7 +615,7 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
     writes.push(store.delete_write(&Keys::new(format!("STACK#{uri}"), "META")));
     writes.push(store.delete_write(&dataset.keys()));
     for chunk in split_last(writes) {
-        store.transact(chunk).await?;
+        catalog_changes::transact(store, chunk).await?;
     }
     tracing::info!(dataset_uri = %uri, delete_from_aws, "dataset deleted");
     ApiResponse::ok(
@@ -671,7 +674,11 @@ mod tests {
     fn split_keeps_object_last() {
         let writes: Vec<usize> = (0..250).collect();
         let chunks = split_last(writes);
-        assert!(chunks.iter().all(|chunk| chunk.len() <= 100));
+        assert!(
+            chunks
+                .iter()
+                .all(|chunk| chunk.len() <= catalog_changes::MAX_WRITES)
+        );
         assert_eq!(chunks.iter().map(Vec::len).sum::<usize>(), 250);
         assert_eq!(*chunks.last().unwrap().last().unwrap(), 249);
         assert_eq!(split_last(vec![1]), vec![vec![1]]);

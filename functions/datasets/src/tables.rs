@@ -8,6 +8,7 @@ use shared::api::{ApiRequest, ApiResponse};
 use shared::authz;
 use shared::aws::error_chain;
 use shared::domain::catalog::{CatalogEntry, entry_keys};
+use shared::domain::catalog_changes;
 use shared::domain::datasets::{self, DELETED, Dataset, Table};
 use shared::domain::environments;
 use shared::identity::Caller;
@@ -73,7 +74,7 @@ async fn save(
         let entry = CatalogEntry::for_table(dataset, &table);
         writes.push(store.put_write(entry.keys().item("CatalogEntry", &entry)?));
     }
-    store.transact(writes).await?;
+    catalog_changes::transact(store, writes).await?;
     Ok(table)
 }
 
@@ -132,7 +133,7 @@ pub async fn delete(
             &grant.team,
         )?);
     }
-    store.transact(writes).await?;
+    catalog_changes::transact(store, writes).await?;
     tracing::info!(table_uri = %table.uri, "table removed from the catalog; the Glue table is kept");
     ApiResponse::ok(serde_json::json!({"uri": table.uri, "deleted": true}))
 }

@@ -76,6 +76,10 @@ const TABLE_ONLY: Access = Access {
 /// Access of each route, by operation. `redeploy_after_change` and `stack::redeploy` start
 /// the stack deploy state machine and record its execution on the stack item (`GetItem`,
 /// `PutItem`).
+///
+/// Every transaction that writes a catalog entry's partition or a glossary node also puts a
+/// change item (`shared::domain::catalog_changes`), so those functions need `PutItem` even
+/// when they only delete.
 const OPERATIONS: &[(&str, Access)] = &[
     ("getMe", TABLE_ONLY),
     ("listTenantPermissions", TABLE_ONLY),
@@ -354,7 +358,7 @@ const OPERATIONS: &[(&str, Access)] = &[
         "deleteDataset",
         // Lists the dataset's shares through GSI1 and their items and grants in the table.
         Access {
-            table: &[GetItem, Query, DeleteItem],
+            table: &[GetItem, Query, PutItem, DeleteItem],
             indexes: &[Gsi1, Gsi2],
             pivot_role: true,
             ..TABLE_ONLY
@@ -402,7 +406,7 @@ const OPERATIONS: &[(&str, Access)] = &[
     (
         "deleteTable",
         Access {
-            table: &[GetItem, Query, DeleteItem],
+            table: &[GetItem, Query, PutItem, DeleteItem],
             indexes: &[Gsi2],
             ..TABLE_ONLY
         },
@@ -463,7 +467,7 @@ const OPERATIONS: &[(&str, Access)] = &[
     (
         "deleteFolder",
         Access {
-            table: &[GetItem, Query, DeleteItem],
+            table: &[GetItem, Query, PutItem, DeleteItem],
             indexes: &[Gsi2],
             ..TABLE_ONLY
         },
@@ -595,6 +599,122 @@ const OPERATIONS: &[(&str, Access)] = &[
         "markNotificationRead",
         Access {
             table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "searchCatalog",
+        // Builds the index from the entries, term markers and upvotes (GSI1) and the terms
+        // (GSI2), or refreshes it from the change log and one query of each changed entry's
+        // partition and `GetItem` of each changed glossary node.
+        Access {
+            table: &[GetItem, Query],
+            indexes: &[Gsi1, Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listGlossaries",
+        // Glossaries through GSI2; with `q`, each glossary's nodes through GSI1.
+        Access {
+            indexes: &[Gsi1, Gsi2],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createGlossary",
+        Access {
+            table: &[PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "getGlossaryNode",
+        Access {
+            table: &[GetItem],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "updateGlossaryNode",
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "deleteGlossaryNode",
+        // Lists the subtree and the links below it through GSI1.
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createGlossaryCategory",
+        Access {
+            table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createGlossaryTerm",
+        Access {
+            table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listGlossaryAssociations",
+        // Links below the node through GSI1, then their targets and terms by `BatchGetItem`.
+        Access {
+            table: &[GetItem],
+            indexes: &[Gsi1],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "createTermLink",
+        Access {
+            table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "approveTermLink",
+        Access {
+            table: &[GetItem, PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "dismissTermLink",
+        Access {
+            table: &[GetItem, PutItem, DeleteItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "listFeedMessages",
+        Access {
+            table: &[Query],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "postFeedMessage",
+        Access {
+            table: &[PutItem],
+            ..TABLE_ONLY
+        },
+    ),
+    (
+        "voteOnTarget",
+        // Reads the caller's vote, writes it and counts the dataset's upvotes.
+        Access {
+            table: &[GetItem, PutItem, Query],
             ..TABLE_ONLY
         },
     ),

@@ -9,8 +9,13 @@
 
 use serde_json::{Map, Value, json};
 use shared::api::{DEFAULT_LIMIT, MAX_LIMIT};
+use shared::domain::catalog::{ENTRY_TYPES, LINK_APPROVED, LINK_PENDING};
 use shared::domain::datasets::{
     CONFIDENTIALITY, DELETED, IN_SYNC, MAX_LABEL_LENGTH as MAX_DATASET_LABEL_LENGTH, TOPICS,
+};
+use shared::domain::feeds::MAX_CONTENT_LENGTH;
+use shared::domain::glossaries::{
+    CATEGORY, GLOSSARY, MAX_LABEL_LENGTH as MAX_GLOSSARY_LABEL_LENGTH, MAX_README_LENGTH, TERM,
 };
 use shared::names::MAX_RESOURCE_PREFIX_LENGTH;
 use shared::permissions::{ENVIRONMENT_INVITABLE, ORGANIZATION_INVITABLE, TENANT_PERMISSIONS};
@@ -44,6 +49,24 @@ pub enum Query {
     Read,
     /// `force` of `deleteShare`: revoke every shared item first, then delete.
     Force,
+    /// `q` of `searchCatalog`: the free text.
+    SearchText,
+    /// `type` of `searchCatalog`.
+    EntryTypes,
+    /// `tags` of `searchCatalog`.
+    Tags,
+    /// `topics` of `searchCatalog`.
+    Topics,
+    /// `region` of `searchCatalog`.
+    Regions,
+    /// `confidentiality` of `searchCatalog`.
+    Confidentiality,
+    /// `terms` of `searchCatalog`: glossary term uris.
+    Terms,
+    /// `q` of `listGlossaries`: words to find among the nodes of every glossary.
+    GlossaryText,
+    /// `status` of `listGlossaryAssociations`.
+    LinkStatus,
 }
 
 /// The schemas of one operation.
@@ -334,6 +357,76 @@ const OPERATIONS: &[(&str, OperationSchemas)] = &[
         },
     ),
     ("markNotificationRead", read(Schema("Notification"))),
+    (
+        "searchCatalog",
+        OperationSchemas {
+            query: &[
+                Query::SearchText,
+                Query::EntryTypes,
+                Query::Tags,
+                Query::Topics,
+                Query::Regions,
+                Query::Confidentiality,
+                Query::Terms,
+                Query::Limit,
+                Query::NextToken,
+            ],
+            ..read(Schema("CatalogSearchResults"))
+        },
+    ),
+    (
+        "listGlossaries",
+        OperationSchemas {
+            query: &[Query::GlossaryText, Query::Limit, Query::NextToken],
+            ..read(Page("GlossaryNode"))
+        },
+    ),
+    (
+        "createGlossary",
+        write("CreateGlossaryRequest", 201, Schema("GlossaryNode")),
+    ),
+    ("getGlossaryNode", read(Schema("GlossaryNodeView"))),
+    (
+        "updateGlossaryNode",
+        write("UpdateGlossaryNodeRequest", 200, Schema("GlossaryNode")),
+    ),
+    ("deleteGlossaryNode", read(Schema("GlossaryNodeDeleted"))),
+    (
+        "createGlossaryCategory",
+        write("CreateGlossaryChildRequest", 201, Schema("GlossaryNode")),
+    ),
+    (
+        "createGlossaryTerm",
+        write("CreateGlossaryChildRequest", 201, Schema("GlossaryNode")),
+    ),
+    (
+        "listGlossaryAssociations",
+        OperationSchemas {
+            query: &[Query::LinkStatus, Query::Limit, Query::NextToken],
+            ..read(Page("TermLinkView"))
+        },
+    ),
+    (
+        "createTermLink",
+        write("CreateTermLinkRequest", 201, Schema("TermLink")),
+    ),
+    ("approveTermLink", read(Schema("TermLink"))),
+    ("dismissTermLink", read(Schema("TermLinkDismissed"))),
+    (
+        "listFeedMessages",
+        OperationSchemas {
+            query: PAGING,
+            ..read(Page("FeedMessage"))
+        },
+    ),
+    (
+        "postFeedMessage",
+        write("PostFeedMessageRequest", 201, Schema("FeedMessage")),
+    ),
+    (
+        "voteOnTarget",
+        write("VoteRequest", 200, Schema("VoteCount")),
+    ),
 ];
 
 /// Returns the schemas of the route with `operation`.
@@ -401,13 +494,63 @@ pub fn query_parameter(query: Query) -> Value {
             "description": "false lists only unread notifications; true or absent lists all",
             "schema": {"type": "boolean"}
         }),
+        Query::SearchText => json!({
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Free text of at most 16 words. Every word must match a word of the entry, exactly or, from three letters on, as a prefix; absent matches every entry",
+            "schema": {"type": "string", "maxLength": 256}
+        }),
+        Query::EntryTypes => filter("type", "Entry types", enumeration(ENTRY_TYPES)),
+        Query::Tags => filter("tags", "Tags", string()),
+        Query::Topics => filter("topics", "Dataset topics", enumeration(TOPICS)),
+        Query::Regions => filter("region", "AWS regions", string()),
+        Query::Confidentiality => filter(
+            "confidentiality",
+            "Confidentiality levels",
+            enumeration(CONFIDENTIALITY),
+        ),
+        Query::Terms => filter("terms", "Glossary term uris", uri()),
+        Query::GlossaryText => json!({
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Lists the nodes of every glossary in which each word starts a word of the label or readme; absent lists the glossaries",
+            "schema": {"type": "string", "maxLength": 256}
+        }),
+        Query::LinkStatus => json!({
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Lists only the links with this status; absent lists all",
+            "schema": enumeration(&[LINK_PENDING, LINK_APPROVED])
+        }),
     }
+}
+
+/// Builds a comma-separated filter of `searchCatalog`, whose values are alternatives.
+fn filter(name: &str, what: &str, value: Value) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "required": false,
+        "description": format!("{what}, comma-separated; an entry matches any of them"),
+        "style": "form",
+        "explode": false,
+        "schema": {"type": "array", "maxItems": 50, "items": value}
+    })
 }
 
 /// Returns the schema of a path parameter: an object uri, or a team (IdP group) name, as
 /// `shared::api` validates them.
 pub fn path_parameter(name: &str) -> Value {
-    if name.ends_with("Uri") { uri() } else { team() }
+    if name == "targetType" {
+        enumeration(ENTRY_TYPES)
+    } else if name.ends_with("Uri") {
+        uri()
+    } else {
+        team()
+    }
 }
 
 fn string() -> Value {
@@ -562,6 +705,8 @@ pub fn components() -> Map<String, Value> {
     add_folders(&mut add);
     add_shares(&mut add);
     add_notifications(&mut add);
+    add_catalog(&mut add);
+    add_glossaries(&mut add);
     schemas
 }
 
@@ -1348,5 +1493,238 @@ fn add_notifications(add: &mut impl FnMut(&str, Value)) {
             "created": timestamp(),
             "version": version()
         })),
+    );
+}
+
+fn add_catalog(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "CatalogSearchHit",
+        record(json!({
+            "uri": uri(),
+            "type": enumeration(ENTRY_TYPES),
+            "label": string(),
+            "name": string(),
+            "description": string(),
+            "tags": strings(),
+            "topics": strings(),
+            "region": string(),
+            "confidentiality": string(),
+            "datasetUri": uri(),
+            "environmentUri": uri(),
+            "ownerTeam": string(),
+            "awsAccountId": string(),
+            "columns": strings(),
+            "terms": {"type": "array", "items": record(json!({
+                "nodeUri": uri(),
+                "label": nullable_string()
+            }))},
+            "upvotes": count(),
+            "score": {"type": "number", "format": "float"},
+            "hasAccess": {
+                "type": "boolean",
+                "description": "Whether one of the caller's teams holds a grant on the object"
+            }
+        })),
+    );
+    let facet = |value: Value| json!({"type": "array", "items": record(json!({"value": value, "count": count()}))});
+    add(
+        "CatalogSearchResults",
+        record(json!({
+            "items": {"type": "array", "items": reference("CatalogSearchHit")},
+            "nextToken": {
+                "type": "string",
+                "nullable": true,
+                "description": "Pass as nextToken to read the next page; null on the last page"
+            },
+            "total": count(),
+            "facets": record(json!({
+                "type": facet(enumeration(ENTRY_TYPES)),
+                "tags": facet(string()),
+                "topics": facet(string()),
+                "region": facet(string()),
+                "confidentiality": facet(string()),
+                "terms": {"type": "array", "items": record(json!({
+                    "value": uri(),
+                    "label": nullable_string(),
+                    "count": count()
+                }))}
+            }))
+        })),
+    );
+    add(
+        "FeedMessage",
+        record(json!({
+            "messageUri": uri(),
+            "targetType": enumeration(ENTRY_TYPES),
+            "targetUri": uri(),
+            "content": string(),
+            "creator": string(),
+            "created": timestamp()
+        })),
+    );
+    add(
+        "PostFeedMessageRequest",
+        request(
+            &["content"],
+            json!({"content": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_CONTENT_LENGTH,
+                "description": "Trimmed; control characters other than line breaks and tabs are rejected"
+            }}),
+        ),
+    );
+    add(
+        "VoteRequest",
+        request(&["upvote"], json!({"upvote": boolean()})),
+    );
+    add(
+        "VoteCount",
+        record(json!({
+            "targetType": enumeration(&["dataset"]),
+            "targetUri": uri(),
+            "upvote": boolean(),
+            "upvotes": count()
+        })),
+    );
+}
+
+fn readme() -> Value {
+    json!({"type": "string", "maxLength": MAX_README_LENGTH})
+}
+
+fn add_glossaries(add: &mut impl FnMut(&str, Value)) {
+    add(
+        "GlossaryNode",
+        record(json!({
+            "nodeUri": uri(),
+            "parentUri": nullable(uri()),
+            "nodeType": {
+                "type": "string",
+                "enum": [GLOSSARY, CATEGORY, TERM],
+                "description": "G for a glossary, C for a category, T for a term"
+            },
+            "path": string(),
+            "label": string(),
+            "readme": string(),
+            "admin": {
+                "type": "string",
+                "nullable": true,
+                "description": "The team that administers a glossary and everything under it; null below a glossary"
+            },
+            "owner": string(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "GlossaryNodeView",
+        view(
+            "GlossaryNode",
+            json!({"children": {"type": "array", "items": reference("GlossaryNode")}}),
+        ),
+    );
+    add(
+        "GlossaryNodeDeleted",
+        record(json!({
+            "nodeUri": uri(),
+            "deleted": boolean(),
+            "nodes": count(),
+            "links": count()
+        })),
+    );
+    add(
+        "CreateGlossaryRequest",
+        request(
+            &["label", "admin"],
+            json!({
+                "label": label(MAX_GLOSSARY_LABEL_LENGTH),
+                "readme": nullable(readme()),
+                "admin": team()
+            }),
+        ),
+    );
+    add(
+        "CreateGlossaryChildRequest",
+        request(
+            &["label"],
+            json!({
+                "label": label(MAX_GLOSSARY_LABEL_LENGTH),
+                "readme": nullable(readme())
+            }),
+        ),
+    );
+    add(
+        "UpdateGlossaryNodeRequest",
+        request(
+            &[],
+            json!({
+                "label": nullable(label(MAX_GLOSSARY_LABEL_LENGTH)),
+                "readme": nullable(readme()),
+                "admin": {
+                    "type": "string",
+                    "nullable": true,
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[^\\s/]+$",
+                    "description": "Only on a glossary; the caller must be a member of the new team"
+                }
+            }),
+        ),
+    );
+    add(
+        "TermLink",
+        record(json!({
+            "linkUri": uri(),
+            "nodeUri": uri(),
+            "glossaryUri": uri(),
+            "termPath": string(),
+            "targetType": enumeration(ENTRY_TYPES),
+            "targetUri": uri(),
+            "datasetUri": uri(),
+            "status": enumeration(&[LINK_PENDING, LINK_APPROVED]),
+            "owner": string(),
+            "created": timestamp(),
+            "updated": timestamp(),
+            "version": version()
+        })),
+    );
+    add(
+        "TermLinkView",
+        view(
+            "TermLink",
+            json!({
+                "termLabel": nullable_string(),
+                "target": {
+                    "type": "object",
+                    "nullable": true,
+                    "description": "The linked object's catalog entry; null once the object is deleted",
+                    "required": ["label", "type", "datasetUri", "environmentUri", "ownerTeam"],
+                    "properties": {
+                        "label": string(),
+                        "type": enumeration(ENTRY_TYPES),
+                        "datasetUri": uri(),
+                        "environmentUri": uri(),
+                        "ownerTeam": string()
+                    }
+                }
+            }),
+        ),
+    );
+    add(
+        "CreateTermLinkRequest",
+        request(
+            &["nodeUri", "targetType", "targetUri"],
+            json!({
+                "nodeUri": uri(),
+                "targetType": enumeration(ENTRY_TYPES),
+                "targetUri": uri()
+            }),
+        ),
+    );
+    add(
+        "TermLinkDismissed",
+        record(json!({"linkUri": uri(), "dismissed": boolean()})),
     );
 }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 use shared::error::ApiError;
 use shared::identity::TENANT_ADMIN_GROUP;
-use shared::store::{KEY_ATTRIBUTES, TableDefinition};
+use shared::store::{KEY_ATTRIBUTES, TTL_ATTRIBUTE, TableDefinition};
 
 use crate::{StateMachineFile, functions, state_machines};
 
@@ -122,7 +122,8 @@ fn parameters() -> Value {
     })
 }
 
-/// Builds the table of `shared::store`, with the keys and indexes of its `TableDefinition`.
+/// Builds the table of `shared::store`, with the keys and indexes of its `TableDefinition`
+/// and its time to live attribute.
 fn table() -> Value {
     let (partition_key, sort_key) = TableDefinition::KEYS;
     let key_schema = |partition: &str, sort: &str| {
@@ -156,7 +157,8 @@ fn table() -> Value {
             "KeySchema": key_schema(partition_key, sort_key),
             "GlobalSecondaryIndexes": indexes,
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true},
-            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": true}
         }
     })
 }

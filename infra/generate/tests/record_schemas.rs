@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use shared::domain::datasets::{Column, Dataset, Folder, Table};
 use shared::domain::environments::{ConsumptionRole, Environment, EnvironmentTeam, KeyValueTag};
+use shared::domain::feeds::FeedMessage;
+use shared::domain::glossaries::{GlossaryNode, TermLink};
 use shared::domain::organizations::{Organization, OrganizationTeam};
 use shared::domain::stacks::{Stack, StackEvent};
 use shared::notifications::Notification;
@@ -309,6 +311,50 @@ fn records() -> BTreeMap<&'static str, BTreeSet<String>> {
                 is_read: false,
                 created: text(),
                 version: 1,
+            }),
+        ),
+        (
+            "GlossaryNode",
+            serialized_keys(&GlossaryNode {
+                node_uri: text(),
+                parent_uri: None,
+                node_type: text(),
+                path: text(),
+                label: text(),
+                readme: text(),
+                admin: None,
+                owner: text(),
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "TermLink",
+            serialized_keys(&TermLink {
+                link_uri: text(),
+                node_uri: text(),
+                glossary_uri: text(),
+                term_path: text(),
+                target_type: text(),
+                target_uri: text(),
+                dataset_uri: text(),
+                status: text(),
+                owner: text(),
+                created: text(),
+                updated: text(),
+                version: 1,
+            }),
+        ),
+        (
+            "FeedMessage",
+            serialized_keys(&FeedMessage {
+                message_uri: text(),
+                target_type: text(),
+                target_uri: text(),
+                content: text(),
+                creator: text(),
+                created: text(),
             }),
         ),
         (

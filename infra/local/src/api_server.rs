@@ -132,6 +132,9 @@ async fn handle(host: &LocalHost, request: Request<Incoming>) -> HttpResponse {
         Module::Notifications => {
             shared::api::handle_event(context, route.module, event, notifications::handle).await
         }
+        Module::Catalog => {
+            shared::api::handle_event(context, route.module, event, catalog::handle).await
+        }
     };
     to_http(response)
 }

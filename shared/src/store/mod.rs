@@ -30,6 +30,18 @@
 //! | dataset lock | `LOCK#dataset#<datasetUri>` | `LOCK` | | |
 //! | notification | `NOTIF#<uri>` | `META` | `RECIPIENT#<team>` / `NOTIF#<created>#<uri>` | |
 //! | catalog entry | `CATALOG#<uri>` | `META` | `CATALOG` / `<entryType>#<uri>` | |
+//! | term marker on a catalog entry | `CATALOG#<targetUri>` | `TERM#<termUri>` | `CATALOGTERMS` / `<targetUri>#<termUri>` (approved links only) | |
+//! | vote on a dataset | `CATALOG#<datasetUri>` | `VOTE#<username>` | `CATALOGVOTES` / `<datasetUri>#<username>` (upvotes only) | |
+//! | catalog change | `CATALOGCHANGES` | `<time>#<changeUri>` | | |
+//! | glossary node | `GLOSSARY#<nodeUri>` | `META` | `GLOSSARY#<glossaryUri>` / `NODE#<path>` | `GLOSSARIES` / `<nodeUri>` (glossaries), `GLOSSARYTERMS` / `<nodeUri>` (terms) |
+//! | label claim among a node's children or among glossaries | `GLOSSARY#<parentUri>` or `GLOSSARIES` | `LABEL#<lowercase label>` | | |
+//! | term link | `TERMLINK#<linkUri>` | `META` | `GLOSSARY#<glossaryUri>` / `LINK#<termPath>/<linkUri>` | |
+//! | feed message | `FEED#<targetUri>` | `MESSAGE#<created>#<messageUri>` | | |
+//!
+//! Catalog change items carry `expiresAt` (Unix seconds), the table's time to live attribute,
+//! and expire after a day.
+//! Dataset locks carry the same attribute as their lease end, so DynamoDB also deletes
+//! expired locks, which any owner may take over anyway.
 //!
 //! Access patterns and their key conditions:
 //! - tenant permissions of the caller's teams: `BatchGetItem` of `TENANT`/`GROUP#<team>`;
@@ -41,7 +53,18 @@
 //! - environments of an organization, consumption roles and datasets of an environment,
 //!   tables and folders of a dataset: `GSI2`, `GSI2PK = ORG#<uri>`, `ENV#<uri>` or
 //!   `DATASET#<uri>` with a sort key prefix;
-//! - every catalog entry (index rebuild): `GSI1`, `GSI1PK = CATALOG`;
+//! - every catalog entry (index rebuild): `GSI1`, `GSI1PK = CATALOG`, with the approved term
+//!   markers (`GSI1PK = CATALOGTERMS`), the upvotes (`GSI1PK = CATALOGVOTES`) and the terms
+//!   (`GSI2`, `GSI2PK = GLOSSARYTERMS`);
+//! - catalog changes since a time (index refresh): `PK = CATALOGCHANGES`, `SK > <time>`,
+//!   then one entry with its markers and votes: `PK = CATALOG#<uri>`;
+//! - glossaries: `GSI2`, `GSI2PK = GLOSSARIES`; a node's subtree and the links of the terms
+//!   below it: `GSI1`, `GSI1PK = GLOSSARY#<glossaryUri>`, `begins_with(GSI1SK, NODE#<path>)`
+//!   or `begins_with(GSI1SK, LINK#<path>/)`;
+//! - one label among siblings, one link per term and catalog entry: conditional puts of the
+//!   label claim and of the term marker in the same transaction as the node or link;
+//! - a feed, newest first: `PK = FEED#<targetUri>`, `begins_with(SK, MESSAGE#)`, descending;
+//! - one vote per user and dataset: the vote's key;
 //! - shares of a dataset (delete guards, dataset shares list): `GSI1`, `DATASETSHARES#<uri>`;
 //!   shares requested from an environment: `GSI2`, `ENVSHARES#<uri>`; share items of a
 //!   table, folder or bucket in every share: `GSI2`, `SHAREDITEM#<itemUri>`;
@@ -65,11 +88,15 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, Delete, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     KeysAndAttributes, Projection, ProjectionType, Put, ScalarAttributeType,
+    TimeToLiveSpecification,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::ApiError;
+
+/// Attribute holding the Unix time in seconds after which DynamoDB may delete an item.
+pub const TTL_ATTRIBUTE: &str = "expiresAt";
 
 /// Names of the key attributes of the table and its indexes.
 pub const KEY_ATTRIBUTES: [&str; 6] = ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"];
@@ -380,6 +407,24 @@ impl Store {
         TransactWriteItem::builder().put(put).build()
     }
 
+    /// Builds a transaction write that deletes an item while its `version` is
+    /// `expected_version`.
+    pub fn delete_versioned_write(&self, keys: &Keys, expected_version: i64) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(keys.pk.clone()))
+            .key("SK", AttributeValue::S(keys.sk.clone()))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(
+                ":expected",
+                AttributeValue::N(expected_version.to_string()),
+            )
+            .build()
+            .expect("table name and key are set");
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
     /// Builds a transaction write that deletes an item.
     pub fn delete_write(&self, keys: &Keys) -> TransactWriteItem {
         let delete = Delete::builder()
@@ -416,11 +461,38 @@ impl Store {
         limit: Option<i32>,
         next_token: Option<&str>,
     ) -> Result<Page, StoreError> {
+        self.query_ordered(index, pk, sk_prefix, limit, next_token, true)
+            .await
+    }
+
+    /// Queries one page of a partition of the table, optionally by sort key prefix, from the
+    /// highest sort key down.
+    pub async fn query_descending(
+        &self,
+        pk: &str,
+        sk_prefix: Option<&str>,
+        limit: Option<i32>,
+        next_token: Option<&str>,
+    ) -> Result<Page, StoreError> {
+        self.query_ordered(None, pk, sk_prefix, limit, next_token, false)
+            .await
+    }
+
+    async fn query_ordered(
+        &self,
+        index: Option<Index>,
+        pk: &str,
+        sk_prefix: Option<&str>,
+        limit: Option<i32>,
+        next_token: Option<&str>,
+        ascending: bool,
+    ) -> Result<Page, StoreError> {
         let (pk_name, sk_name) = index.map_or(("PK", "SK"), Index::key_names);
         let mut request = self
             .client
             .query()
             .table_name(&self.table)
+            .scan_index_forward(ascending)
             .expression_attribute_names("#pk", pk_name)
             .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()));
         if let Some(index) = index {
@@ -468,6 +540,32 @@ impl Store {
             match page.next_token {
                 Some(next) => token = Some(next),
                 None => return Ok(items),
+            }
+        }
+    }
+
+    /// Reads every item of a table partition whose sort key is greater than `after`, in
+    /// sort key order, with strongly consistent reads.
+    pub async fn query_after(&self, pk: &str, after: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .key_condition_expression("PK = :pk AND SK > :after")
+                .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+                .expression_attribute_values(":after", AttributeValue::S(after.to_owned()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|error| dynamo_error("Query", error))?;
+            items.extend(output.items.unwrap_or_default());
+            match output.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(items),
             }
         }
     }
@@ -535,9 +633,28 @@ impl TableDefinition {
             request = request.attribute_definitions(string_attribute(name));
         }
         match request.send().await {
+            Ok(_) => {}
+            Err(error) if crate::aws::error_chain(&error).contains("ResourceInUse") => {}
+            Err(error) => return Err(dynamo_error("CreateTable", error)),
+        }
+        let time_to_live = TimeToLiveSpecification::builder()
+            .attribute_name(TTL_ATTRIBUTE)
+            .enabled(true)
+            .build()
+            .map_err(|error| StoreError::Dynamo {
+                operation: "UpdateTimeToLive",
+                message: error.to_string(),
+            })?;
+        match client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(time_to_live)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(error) if crate::aws::error_chain(&error).contains("ResourceInUse") => Ok(()),
-            Err(error) => Err(dynamo_error("CreateTable", error)),
+            Err(error) if crate::aws::error_chain(&error).contains("already enabled") => Ok(()),
+            Err(error) => Err(dynamo_error("UpdateTimeToLive", error)),
         }
     }
 }
