@@ -670,6 +670,57 @@ async fn folder_share_through_access_point() {
         .expect("the principal's role has the share policy");
     assert!(inline.policy_document().contains(&access_point));
 
+    // Drift: the role policy removed outside the product is reported, then re-applied.
+    consumer
+        .iam()
+        .delete_role_policy()
+        .role_name(role_name)
+        .policy_name(format!("dataall-share-{dataset_uri}"))
+        .send()
+        .await
+        .unwrap();
+    let folder_item = processed["items"][0]["uri"].as_str().unwrap().to_owned();
+    team_a
+        .post(
+            &format!("/shares/{share_uri}/verify"),
+            json!({"itemUris": [folder_item]}),
+        )
+        .await
+        .ok();
+    let unhealthy = eventually("the folder item turning Unhealthy", || async {
+        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
+        (share["items"][0]["healthStatus"] == "Unhealthy").then_some(share)
+    })
+    .await;
+    assert!(
+        unhealthy["items"][0]["healthMessage"]
+            .as_str()
+            .unwrap()
+            .contains("lacks its policy"),
+        "{unhealthy}"
+    );
+    fixture
+        .producer
+        .post(
+            &format!("/shares/{share_uri}/reapply"),
+            json!({"itemUris": [folder_item]}),
+        )
+        .await
+        .ok();
+    eventually("the folder item turning Healthy again", || async {
+        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
+        (share["items"][0]["healthStatus"] == "Healthy").then_some(())
+    })
+    .await;
+    consumer
+        .iam()
+        .get_role_policy()
+        .role_name(role_name)
+        .policy_name(format!("dataall-share-{dataset_uri}"))
+        .send()
+        .await
+        .expect("re-apply restored the role policy");
+
     let item_uri = processed["items"][0]["uri"].as_str().unwrap();
     team_a
         .post(

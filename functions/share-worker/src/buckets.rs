@@ -211,3 +211,64 @@ pub async fn revoke(
     tracing::info!(share_uri = %share.uri, bucket = %dataset.bucket_name, "bucket revoked");
     Ok(None)
 }
+
+/// Checks that the bucket policy names the principal and that its role has the bucket
+/// policy. Returns one message per missing piece.
+pub async fn verify(
+    context: &AppContext,
+    share: &Share,
+    dataset: &Dataset,
+) -> Result<Vec<String>, WorkerError> {
+    let pivot = |error: shared::context::PivotRoleError| {
+        WorkerError::new("PivotRoleNotAssumable", error.to_string())
+    };
+    let source = context
+        .environment_account(&dataset.aws_account_id, &dataset.region)
+        .await
+        .map_err(pivot)?;
+    let target = context
+        .environment_account(&share.aws_account_id, &share.region)
+        .await
+        .map_err(pivot)?;
+    let mut missing = Vec::new();
+    let policy = match source
+        .s3()
+        .get_bucket_policy()
+        .bucket(&dataset.bucket_name)
+        .send()
+        .await
+    {
+        Ok(output) => output.policy().unwrap_or_default().to_owned(),
+        Err(_) => String::new(),
+    };
+    let named = serde_json::from_str::<Value>(&policy)
+        .ok()
+        .and_then(|document| document["Statement"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .any(|statement| {
+            statement["Sid"] == STATEMENT_SID
+                && statement.to_string().contains(&share.principal_role_arn)
+        });
+    if !named {
+        missing.push(format!(
+            "the policy of bucket {} does not let {} read it",
+            dataset.bucket_name, share.principal_role_arn
+        ));
+    }
+    let role_policy = target
+        .iam()
+        .get_role_policy()
+        .role_name(&share.principal_name)
+        .policy_name(role_policy_name(dataset))
+        .send()
+        .await;
+    if role_policy.is_err() {
+        missing.push(format!(
+            "role {} lacks its policy {}",
+            share.principal_name,
+            role_policy_name(dataset)
+        ));
+    }
+    Ok(missing)
+}

@@ -403,3 +403,69 @@ async fn principal_keeps_folders(
     }
     Ok(false)
 }
+
+/// Checks that a shared folder's access point, statements and role policy are in place.
+/// Returns one message per missing piece.
+pub async fn verify(
+    context: &AppContext,
+    share: &Share,
+    dataset: &Dataset,
+    item: &ShareItem,
+) -> Result<Vec<String>, WorkerError> {
+    let folder = load_folder(context, item).await?;
+    let pivot = |error: shared::context::PivotRoleError| {
+        WorkerError::new("PivotRoleNotAssumable", error.to_string())
+    };
+    let source = context
+        .environment_account(&dataset.aws_account_id, &dataset.region)
+        .await
+        .map_err(pivot)?;
+    let target = context
+        .environment_account(&share.aws_account_id, &share.region)
+        .await
+        .map_err(pivot)?;
+    let name = access_point_name(&dataset.uri, &share.principal_id);
+    let mut missing = Vec::new();
+    if source
+        .s3control()
+        .get_access_point()
+        .account_id(&dataset.aws_account_id)
+        .name(&name)
+        .send()
+        .await
+        .is_err()
+    {
+        missing.push(format!(
+            "access point {name} does not exist in account {}",
+            dataset.aws_account_id
+        ));
+    } else {
+        let mut policy = read_policy(&source, dataset, &name).await?;
+        let (read_sid, _) = statement_ids(&folder);
+        let granted = statements(&mut policy).iter().any(|statement| {
+            statement["Sid"] == read_sid.as_str()
+                && statement.to_string().contains(&share.principal_role_arn)
+        });
+        if !granted {
+            missing.push(format!(
+                "access point {name} does not let {} read {}/",
+                share.principal_role_arn, folder.prefix
+            ));
+        }
+    }
+    let role_policy = target
+        .iam()
+        .get_role_policy()
+        .role_name(&share.principal_name)
+        .policy_name(role_policy_name(dataset))
+        .send()
+        .await;
+    if role_policy.is_err() {
+        missing.push(format!(
+            "role {} lacks its policy {}",
+            share.principal_name,
+            role_policy_name(dataset)
+        ));
+    }
+    Ok(missing)
+}

@@ -1,4 +1,4 @@
-//! Verify and re-apply: the drift checks of shared items. Neither changes an item's status;
+//! Verify and re-apply: the drift checks of shared tables, folders and buckets. Neither changes an item's status;
 //! both set its health (`Healthy`, or `Unhealthy` with a message naming each missing grant).
 
 use serde_json::{Value, json};
@@ -32,10 +32,10 @@ pub async fn verify_items(
         } else {
             item.health_status.as_deref() == Some(PENDING_VERIFY)
         };
-        if !selected || item.item_type != "Table" {
+        if !selected {
             continue;
         }
-        let missing = tables::verify(context, &share, &dataset, &item).await?;
+        let missing = check(context, &share, &dataset, &item).await?;
         if !missing.is_empty() {
             unhealthy += 1;
         }
@@ -46,6 +46,20 @@ pub async fn verify_items(
     Ok(
         json!({"shareUri": share_uri, "datasetUri": share.dataset_uri, "verified": verified, "unhealthy": unhealthy}),
     )
+}
+
+/// Returns what is missing for one shared item, by its type.
+async fn check(
+    context: &AppContext,
+    share: &shared::shares::Share,
+    dataset: &shared::domain::datasets::Dataset,
+    item: &ShareItem,
+) -> Result<Vec<String>, WorkerError> {
+    match item.item_type.as_str() {
+        "Table" => tables::verify(context, share, dataset, item).await,
+        "Folder" => crate::folders::verify(context, share, dataset, item).await,
+        _ => crate::buckets::verify(context, share, dataset).await,
+    }
 }
 
 async fn record_health(
@@ -85,11 +99,18 @@ pub async fn reapply_items(
             Some("Unhealthy") => unhealthy && item.status == SHARE_SUCCEEDED,
             _ => false,
         };
-        if !selected || item.item_type != "Table" {
+        if !selected {
             continue;
         }
-        let outcome = match tables::grant(context, &share, &dataset, &item).await {
-            Ok(_) => tables::verify(context, &share, &dataset, &item).await?,
+        let granted = match item.item_type.as_str() {
+            "Table" => tables::grant(context, &share, &dataset, &item)
+                .await
+                .map(|_| ()),
+            "Folder" => crate::folders::grant(context, &share, &dataset, &item).await,
+            _ => crate::buckets::grant(context, &share, &dataset, &item).await,
+        };
+        let outcome = match granted {
+            Ok(()) => check(context, &share, &dataset, &item).await?,
             Err(error) => vec![format!("re-apply failed: {}", error.message)],
         };
         record_health(context, &item, &outcome).await?;

@@ -158,6 +158,60 @@ async fn grant_missing(
     Ok(())
 }
 
+/// Maximum number of entries in one `BatchGrantPermissions` call.
+const BATCH_LIMIT: usize = 20;
+
+/// Grants `wanted` on each resource where the principal lacks them, in batches of at most
+/// 20 entries. A failed entry fails the step with its error.
+async fn grant_missing_batch(
+    clients: &AwsClients,
+    share: &Share,
+    resources: &[Resource],
+    wanted: &[Permission],
+) -> Result<(), WorkerError> {
+    use aws_sdk_lakeformation::types::BatchPermissionsRequestEntry;
+    let mut entries = Vec::new();
+    for (index, resource) in resources.iter().enumerate() {
+        let present = held(clients, share, resource).await?;
+        let missing: Vec<Permission> = wanted
+            .iter()
+            .filter(|permission| !present.contains(permission))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let entry = BatchPermissionsRequestEntry::builder()
+            .id(index.to_string())
+            .principal(principal(share))
+            .resource(resource.clone())
+            .set_permissions(Some(missing))
+            .build()
+            .map_err(internal)?;
+        entries.push(entry);
+    }
+    for chunk in entries.chunks(BATCH_LIMIT) {
+        let output = clients
+            .lakeformation()
+            .batch_grant_permissions()
+            .set_entries(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|error| lake_formation_failure("BatchGrantPermissions", &error))?;
+        if let Some(failure) = output.failures().first() {
+            let message = failure
+                .error()
+                .and_then(|detail| detail.error_message())
+                .unwrap_or("no message");
+            return Err(WorkerError::new(
+                "AwsCallFailed",
+                format!("Lake Formation BatchGrantPermissions failed: {message}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Revokes the permissions the principal holds on the resource among `unwanted`.
 async fn revoke_present(
     clients: &AwsClients,
@@ -263,20 +317,11 @@ pub async fn grant(
     let shared_database = shared_database(dataset);
     ensure_shared_database(&target, dataset, &shared_database).await?;
     ensure_resource_link(&target, dataset, &shared_database, &name).await?;
-    grant_missing(
-        &target,
-        share,
+    let target_grants = [
         database_resource(&share.aws_account_id, &shared_database)?,
-        &[Permission::Describe],
-    )
-    .await?;
-    grant_missing(
-        &target,
-        share,
         table_resource(&share.aws_account_id, &shared_database, &name)?,
-        &[Permission::Describe],
-    )
-    .await?;
+    ];
+    grant_missing_batch(&target, share, &target_grants, &[Permission::Describe]).await?;
 
     shared::authz::add_permissions(
         &context.store,
