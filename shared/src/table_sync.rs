@@ -252,9 +252,41 @@ pub async fn sync_dataset(
         )
         .await?;
         tracing::warn!(dataset_uri = %dataset.uri, table_uri = %table.uri, name = %table.name, "Glue table vanished; table marked Deleted");
+        flag_shared_items(store, &table).await?;
         summary.deleted += 1;
     }
     Ok(summary)
+}
+
+/// Marks the succeeded share items of a vanished table `Unhealthy`, keeping them, so their
+/// shares show the problem instead of losing the item.
+async fn flag_shared_items(store: &crate::store::Store, table: &Table) -> Result<(), StoreError> {
+    use crate::shares::{self, states::SHARE_SUCCEEDED};
+    for item in shares::items_of_object(store, &table.uri).await? {
+        if item.status != SHARE_SUCCEEDED || item.health_status.as_deref() == Some("Unhealthy") {
+            continue;
+        }
+        let flagged = crate::shares::ShareItem {
+            health_status: Some("Unhealthy".into()),
+            health_message: Some(format!(
+                "Glue table {} no longer exists in the dataset's database",
+                table.name
+            )),
+            updated: now_rfc3339(),
+            version: item.version + 1,
+            ..item.clone()
+        };
+        store
+            .transact(vec![shares::item_write(
+                store,
+                &flagged,
+                &item.status,
+                item.version,
+            )?])
+            .await?;
+        tracing::warn!(share_uri = %item.share_uri, share_item_uri = %item.uri, "shared item of a vanished table flagged Unhealthy");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -881,3 +881,146 @@ async fn bucket_share_through_bucket_policy() {
     let text = after.policy().unwrap_or_default().to_owned();
     assert!(!text.contains(&role_a), "{text}");
 }
+
+#[tokio::test]
+async fn concurrent_approvals_and_failing_items() {
+    let fixture = fixture().await;
+    let dataset_uri = fixture.dataset["uri"].as_str().unwrap().to_owned();
+    let database = fixture.dataset["glueDatabaseName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let producer_aws = region_aws(&fixture.producer_account).await;
+    // A second table whose Glue table disappears before approval: its item fails alone.
+    let column = aws_sdk_glue::types::Column::builder()
+        .name("id")
+        .r#type("string")
+        .build()
+        .unwrap();
+    let input = aws_sdk_glue::types::TableInput::builder()
+        .name("vanishing")
+        .storage_descriptor(
+            aws_sdk_glue::types::StorageDescriptor::builder()
+                .columns(column)
+                .location("s3://x/v/")
+                .build(),
+        )
+        .build()
+        .unwrap();
+    producer_aws
+        .glue()
+        .create_table()
+        .database_name(&database)
+        .table_input(input)
+        .send()
+        .await
+        .unwrap();
+    fixture
+        .producer
+        .post(&format!("/datasets/{dataset_uri}/tables/sync"), json!({}))
+        .await
+        .ok();
+    let tables = fixture
+        .producer
+        .get(&format!("/datasets/{dataset_uri}/tables"))
+        .await
+        .ok();
+    let vanishing = tables["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "vanishing")
+        .unwrap()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let team_a = Api::as_user("ds-a").await;
+    let team_b = Api::as_user("ds-b").await;
+    let mut body_a = request(&fixture, "TeamA", &["Read"]);
+    body_a["items"] = json!([{"itemType": "Table", "itemUri": fixture.table_uri}, {"itemType": "Table", "itemUri": vanishing}]);
+    let share_a = team_a.post("/shares", body_a).await.ok()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let share_b = team_b
+        .post("/shares", request(&fixture, "TeamB", &["Read"]))
+        .await
+        .ok()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    team_a
+        .post(&format!("/shares/{share_a}/submit"), json!({}))
+        .await
+        .ok();
+    team_b
+        .post(&format!("/shares/{share_b}/submit"), json!({}))
+        .await
+        .ok();
+    producer_aws
+        .glue()
+        .delete_table()
+        .database_name(&database)
+        .name("vanishing")
+        .send()
+        .await
+        .unwrap();
+
+    // Both shares of one dataset are approved at once: the lock serialises their workflows.
+    let (path_a, path_b) = (
+        format!("/shares/{share_a}/approve"),
+        format!("/shares/{share_b}/approve"),
+    );
+    let (first, second) = tokio::join!(
+        fixture.producer.post(&path_a, json!({})),
+        fixture.producer.post(&path_b, json!({}))
+    );
+    assert_eq!(
+        (first.status, second.status),
+        (200, 200),
+        "{} {}",
+        first.body,
+        second.body
+    );
+    let done_a = wait_for_status(&team_a, &share_a, "Processed").await;
+    let done_b = wait_for_status(&team_b, &share_b, "Processed").await;
+    assert_eq!(done_b["items"][0]["status"], "Share_Succeeded", "{done_b}");
+    let status_of = |uri: &str| {
+        done_a["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["itemUri"] == uri)
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(status_of(&fixture.table_uri), "Share_Succeeded", "{done_a}");
+    assert_eq!(status_of(&vanishing), "Share_Failed", "{done_a}");
+
+    // The shared table vanishing from Glue flags its succeeded items instead of dropping them.
+    producer_aws
+        .glue()
+        .delete_table()
+        .database_name(&database)
+        .name(&fixture.table_name)
+        .send()
+        .await
+        .unwrap();
+    fixture
+        .producer
+        .post(&format!("/datasets/{dataset_uri}/tables/sync"), json!({}))
+        .await
+        .ok();
+    let flagged = team_b.get(&format!("/shares/{share_b}")).await.ok();
+    assert_eq!(
+        flagged["items"][0]["status"], "Share_Succeeded",
+        "{flagged}"
+    );
+    assert_eq!(
+        flagged["items"][0]["healthStatus"], "Unhealthy",
+        "{flagged}"
+    );
+}
