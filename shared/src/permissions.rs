@@ -165,7 +165,7 @@ pub const DATASET_ALL: &[&str] = &[
     UPDATE_DATASET_FOLDER,
 ];
 
-/// What the stewards team gets on a dataset: read access without dataset credentials.
+/// Permissions of the stewards team on a dataset: read access without dataset credentials.
 pub const DATASET_STEWARD: &[&str] = &[GET_DATASET, LIST_DATASET_FOLDERS];
 
 // Table and folder permissions.
@@ -182,10 +182,10 @@ pub const DATASET_TABLE_ALL: &[&str] = &[
     "LIST_TABLE_DATA_FILTERS",
 ];
 
-/// What a team with the table shared gets on it.
+/// Permissions of a team on a table shared with it.
 pub const DATASET_TABLE_READ: &[&str] = &[GET_DATASET_TABLE, PREVIEW_DATASET_TABLE];
 
-/// What the owner team, the stewards and teams with the folder shared get on a folder.
+/// Permissions on a folder of the owner team, the stewards and teams it is shared with.
 pub const DATASET_FOLDER_READ: &[&str] = &[GET_DATASET_FOLDER];
 
 // Share permissions.
@@ -199,7 +199,7 @@ pub const DELETE_SHARE_OBJECT: &str = "DELETE_SHARE_OBJECT";
 pub const APPROVE_SHARE_OBJECT: &str = "APPROVE_SHARE_OBJECT";
 pub const REJECT_SHARE_OBJECT: &str = "REJECT_SHARE_OBJECT";
 
-/// What the requester team gets on its share.
+/// Permissions of the requester team on its share.
 pub const SHARE_OBJECT_REQUESTER: &[&str] = &[
     ADD_ITEM,
     REMOVE_ITEM,
@@ -209,7 +209,7 @@ pub const SHARE_OBJECT_REQUESTER: &[&str] = &[
     DELETE_SHARE_OBJECT,
 ];
 
-/// What the dataset's owner team and stewards get on a share of it.
+/// Permissions of the dataset's owner team and stewards on a share of it.
 pub const SHARE_OBJECT_APPROVER: &[&str] = &[
     ADD_ITEM,
     REMOVE_ITEM,

@@ -239,7 +239,7 @@ impl Store {
             .collect()
     }
 
-    /// Reads up to 100 items by key; missing items are left out.
+    /// Reads items by key, 100 keys per request. Missing items are left out.
     pub async fn batch_get(&self, keys: &[(String, String)]) -> Result<Vec<Item>, StoreError> {
         let mut found = Vec::new();
         for chunk in keys.chunks(100) {
@@ -312,7 +312,7 @@ impl Store {
     }
 
     /// Replaces an item only while its `version` is still `expected_version`; the new item's
-    /// version must be `expected_version + 1` (see [`ItemExt::bump_version`]).
+    /// version must be `expected_version + 1`, which the caller sets.
     pub async fn replace_versioned(
         &self,
         item: Item,
