@@ -1,6 +1,6 @@
 //! The local AWS endpoint: Lambda `Invoke` runs a worker in-process with Lambda's semantics
 //! (a failed handler answers 200 with `X-Amz-Function-Error: Unhandled` and an error payload);
-//! every other request is forwarded to moto unchanged.
+//! every other request is forwarded to moto unchanged. Both are counted in the call log.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use shared::AppContext;
 use tokio::net::TcpListener;
 use tracing::Instrument;
 
+use crate::call_log::{self, Call, CallLog};
 use crate::http_util::{HttpResponse, read_body};
 use crate::workers;
 
@@ -22,6 +23,8 @@ pub struct AwsEndpoint {
     pub http: reqwest::Client,
     /// The context workers run with, set once the bootstrap is done.
     pub context: Arc<tokio::sync::OnceCell<AppContext>>,
+    /// The calls served so far, by service and operation.
+    pub calls: CallLog,
 }
 
 /// Accepts connections until the process stops.
@@ -73,8 +76,14 @@ fn percent_decode(text: &str) -> String {
 
 async fn handle(endpoint: &AwsEndpoint, request: Request<Incoming>) -> HttpResponse {
     let path = request.uri().path().to_owned();
+    if request.method() == http::Method::GET && path == call_log::PATH {
+        return crate::http_util::json(StatusCode::OK, &endpoint.calls.to_json());
+    }
     match invoked_function(request.method(), &path) {
-        Some(function) => invoke(endpoint, &function, request).await,
+        Some(function) => {
+            endpoint.calls.record("lambda", "Invoke");
+            invoke(endpoint, &function, request).await
+        }
         None => forward(endpoint, request).await,
     }
 }
@@ -181,6 +190,14 @@ async fn forward(endpoint: &AwsEndpoint, request: Request<Incoming>) -> HttpResp
             return crate::http_util::error(StatusCode::BAD_REQUEST, "InvalidRequest", &message);
         }
     };
+    let (service, operation) = call_log::classify(&Call {
+        method: &parts.method,
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &body,
+    });
+    endpoint.calls.record(&service, &operation);
     let mut outgoing = endpoint.http.request(parts.method.clone(), &url).body(body);
     for (name, value) in &parts.headers {
         if !HOP_BY_HOP.contains(&name.as_str()) {

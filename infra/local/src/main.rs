@@ -6,7 +6,8 @@
 //!   as the deployed authorizer does and handing each request to the module's handler as the
 //!   API Gateway event the deployed function receives;
 //! - the AWS endpoint on `127.0.0.1:$LOCAL_AWS_PORT` (default 4566): Lambda `Invoke` runs a
-//!   worker in-process and every other request is forwarded to moto;
+//!   worker in-process and every other request is forwarded to moto, counted by service and
+//!   operation (`GET /_local/calls` answers the counts);
 //! - the schedules of the deployment template, in-process (`LOCAL_SCHEDULES=off` turns
 //!   them off).
 //!
@@ -17,6 +18,7 @@
 mod api_server;
 mod aws_endpoint;
 mod bootstrap;
+mod call_log;
 mod emulator;
 mod http_util;
 mod scheduler;
@@ -105,6 +107,7 @@ async fn run() -> Result<(), String> {
         moto_url: format!("http://127.0.0.1:{}", settings.moto_port),
         http: http.clone(),
         context: worker_context_slot.clone(),
+        calls: Default::default(),
     };
     tokio::spawn(aws_endpoint::serve(aws_listener, Arc::new(endpoint)));
 
