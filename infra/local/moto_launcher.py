@@ -8,7 +8,8 @@ Before serving, this launcher:
 - patches KMS keys created by CloudFormation, whose key policy moto otherwise stores in a
   form its own DescribeKey cannot read;
 - patches moto's Lake Formation permission set, which otherwise fails a revoke after a
-  grant was merged into an existing entry.
+  grant was merged into an existing entry;
+- makes a DynamoDB transaction copy each table once, not once per write.
 
 Usage: moto_launcher.py --port PORT --local-host-port PORT
 """
@@ -96,6 +97,51 @@ def patch_lakeformation_catalog() -> None:
     models.PermissionCatalog.remove_permission = remove_permission
 
 
+def patch_dynamodb_transactions() -> None:
+    """Copy a table once per transaction for its rollback.
+
+    moto 5.2 keeps a deep copy of a table to roll a failed TransactWriteItems back. It makes
+    the copy again for every write of the transaction, which made the approve request of a
+    share of 100 items (a transaction of 100 writes) take 13.7 s on the development machine. The patch lets the first copy of each table serve the
+    rest of the same transaction. Other deep copies are left alone; the server is threaded,
+    so the copies are kept per thread.
+    """
+    import copy
+    import threading
+
+    from moto.dynamodb import models
+
+    copies = threading.local()
+    real_deepcopy = copy.deepcopy
+
+    class CopyOncePerTable:
+        """Stands in for the `copy` module inside moto's DynamoDB models."""
+
+        def __getattr__(self, name):
+            return getattr(copy, name)
+
+        @staticmethod
+        def deepcopy(value, memo=None):
+            made = getattr(copies, "tables", None)
+            if made is None or not isinstance(value, models.Table):
+                return real_deepcopy(value, memo)
+            if id(value) not in made:
+                made[id(value)] = real_deepcopy(value, memo)
+            return made[id(value)]
+
+    original = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        copies.tables = {}
+        try:
+            return original(self, transact_items)
+        finally:
+            copies.tables = None
+
+    models.copy = CopyOncePerTable()
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True, help="port moto listens on")
@@ -116,6 +162,7 @@ def main() -> None:
     patch_s3control()
     patch_kms_cloudformation()
     patch_lakeformation_catalog()
+    patch_dynamodb_transactions()
 
     from moto.server import ThreadedMotoServer  # noqa: F401  (imports the app factory)
     from werkzeug.serving import run_simple
