@@ -4,6 +4,7 @@
 //! The tests expect a running local host; `./test` starts one. `API_URL` (default
 //! `http://127.0.0.1:8080`) and `AWS_ENDPOINT_URL` (default `http://127.0.0.1:4566`) locate it.
 
+pub mod fixtures;
 pub mod lab;
 
 use std::collections::HashMap;
@@ -190,10 +191,16 @@ pub async fn sign_in(username: &str, password: &str) -> Result<String, Reply> {
 
 /// Returns AWS clients of the emulator's central account, through the local AWS endpoint.
 pub async fn central_aws() -> AwsClients {
+    aws_at(&aws_url()).await
+}
+
+/// Returns AWS clients of the emulator's central account that call `endpoint`: the local
+/// AWS endpoint, or moto itself for calls that the endpoint's call log must not count.
+pub async fn aws_at(endpoint: &str) -> AwsClients {
     let config = Config::from_lookup(|name| match name {
         "TABLE_NAME" => Some("dataall-local".to_owned()),
         "AWS_REGION" => Some("eu-west-1".to_owned()),
-        "AWS_ENDPOINT_URL" => Some(aws_url()),
+        "AWS_ENDPOINT_URL" => Some(endpoint.to_owned()),
         _ => None,
     })
     .expect("the test configuration is complete");
@@ -317,4 +324,37 @@ pub async fn sent_emails() -> Vec<(String, String)> {
         }
     }
     emails
+}
+
+/// Calls `probe` every 250 ms until it returns a value, for up to `seconds`.
+pub async fn eventually<F, Fut, T>(what: &str, seconds: u64, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..seconds * 4 {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("{what} did not happen within {seconds} seconds");
+}
+
+/// Creates an organization administered by `admin_team` and links `account` in `region` to
+/// it as an environment. Returns the environment.
+pub async fn link_environment(api: &Api, admin_team: &str, account: &str, region: &str) -> Value {
+    let organization = api
+        .post(
+            "/organizations",
+            serde_json::json!({"label": unique("Org"), "adminTeam": admin_team}),
+        )
+        .await
+        .ok();
+    api.post(
+        "/environments",
+        serde_json::json!({"organizationUri": organization["uri"], "label": unique("Env"), "awsAccountId": account, "region": region, "adminTeam": admin_team}),
+    )
+    .await
+    .ok()
 }

@@ -448,10 +448,12 @@ async fn delete_share(context: &AppContext, share_uri: &str) -> Result<Value, Wo
         tracing::warn!(%share_uri, "forced delete kept the share: some items are still shared");
         return Ok(json!({"shareUri": share_uri, "deleted": false}));
     }
-    let writes = shares::delete_writes(&context.store, &share)
+    let items = shares::items(&context.store, share_uri)
         .await
         .map_err(internal)?;
-    context.store.transact(writes).await.map_err(internal)?;
+    shares::delete(&context.store, &share, &items)
+        .await
+        .map_err(internal)?;
     tracing::info!(%share_uri, "share deleted after its forced revoke");
     Ok(json!({"shareUri": share_uri, "deleted": true}))
 }

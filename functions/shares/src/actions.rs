@@ -63,7 +63,12 @@ async fn transition(
         )?);
         changed.push(new_item);
     }
-    store.transact(writes).await?;
+    store
+        .transact_leading(
+            writes,
+            store.version_check(&updated.keys(), updated.version),
+        )
+        .await?;
     tracing::info!(share_uri = %share.uri, from = %share.status, to = %updated.status, items = changed.len(), action = ?share_action, "share status changed");
     Ok((updated, changed))
 }
@@ -210,23 +215,37 @@ struct Selection {
     item_uris: Vec<String>,
 }
 
+impl Selection {
+    /// Reads the selected item uris: at least one, at most a share's items, each a uri.
+    fn read(request: &ApiRequest, action: &str) -> Result<Vec<String>, ApiError> {
+        let body: Selection = request.json()?;
+        if body.item_uris.is_empty() {
+            return Err(ApiError::ShareItemsFound(format!(
+                "select at least one item to {action} in itemUris"
+            )));
+        }
+        if body.item_uris.len() > shares::MAX_ITEMS {
+            return Err(ApiError::invalid(
+                "itemUris",
+                format!("must hold at most {} items", shares::MAX_ITEMS),
+            ));
+        }
+        for uri in &body.item_uris {
+            shared::uri::parse_uri("itemUris", uri)?;
+        }
+        Ok(body.item_uris)
+    }
+}
+
 pub async fn revoke(
     context: &AppContext,
     caller: &Caller,
     request: &ApiRequest,
 ) -> Result<ApiResponse, ApiError> {
-    let body: Selection = request.json()?;
-    if body.item_uris.is_empty() {
-        return Err(ApiError::ShareItemsFound(
-            "select at least one item to revoke in itemUris".into(),
-        ));
-    }
-    for uri in &body.item_uris {
-        shared::uri::parse_uri("itemUris", uri)?;
-    }
+    let item_uris = Selection::read(request, "revoke")?;
     let share = load(context, request.path("shareUri")?).await?;
     let items = shares::items(&context.store, &share.uri).await?;
-    for uri in &body.item_uris {
+    for uri in &item_uris {
         let item = items
             .iter()
             .find(|item| &item.uri == uri)
@@ -242,7 +261,7 @@ pub async fn revoke(
         &share,
         Action::RevokeItems,
         Action::RevokeItems,
-        Some(&body.item_uris),
+        Some(&item_uris),
         |_| {},
     )
     .await?;
@@ -271,22 +290,7 @@ pub async fn delete(context: &AppContext, request: &ApiRequest) -> Result<ApiRes
     if shared_items > 0 {
         return force_delete(context, &share, &items).await;
     }
-    let store = &context.store;
-    let mut writes = vec![
-        store.delete_if_status_write(&share.keys(), &share.status),
-        store.delete_write(&share.claim_keys()),
-    ];
-    for item in &items {
-        writes.push(store.delete_if_status_write(&item.keys(), &item.status));
-    }
-    for grant in authz::grants_on(store, &share.uri).await? {
-        writes.push(authz::revoke_write(
-            store.table_name(),
-            &share.uri,
-            &grant.team,
-        )?);
-    }
-    store.transact(writes).await?;
+    shares::delete(&context.store, &share, &items).await?;
     tracing::info!(share_uri = %share.uri, "share deleted");
     ApiResponse::ok(serde_json::json!({"uri": share.uri, "deleted": true}))
 }
@@ -350,12 +354,7 @@ pub async fn check_health(
     request: &ApiRequest,
     action: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let body: Selection = request.json()?;
-    if body.item_uris.is_empty() {
-        return Err(ApiError::ShareItemsFound(format!(
-            "select at least one item to {action} in itemUris"
-        )));
-    }
+    let item_uris = Selection::read(request, action)?;
     let share = load(context, request.path("shareUri")?).await?;
     let items = shares::items(&context.store, &share.uri).await?;
     let (health, arn) = match action {
@@ -375,7 +374,7 @@ pub async fn check_health(
     })?;
     let store = &context.store;
     let mut writes = Vec::new();
-    for uri in &body.item_uris {
+    for uri in &item_uris {
         let item = items
             .iter()
             .find(|item| &item.uri == uri)
@@ -399,9 +398,11 @@ pub async fn check_health(
             item.version,
         )?);
     }
-    store.transact(writes).await?;
+    store
+        .transact_leading(writes, store.version_check(&share.keys(), share.version))
+        .await?;
     let input = serde_json::json!({"shareUri": share.uri, "datasetUri": share.dataset_uri});
     shared::workflows::start(context, arn, &share.uri, action, &input).await?;
-    tracing::info!(share_uri = %share.uri, items = body.item_uris.len(), action, "share item check started");
+    tracing::info!(share_uri = %share.uri, items = item_uris.len(), action, "share item check started");
     ApiResponse::accepted(view(context, caller, share).await?)
 }

@@ -309,6 +309,8 @@ pub async fn create(
             authz::grant_write(store.table_name(), RESOURCE_TYPE, &share.uri, &team, &both)?;
     }
     let mut seen = Vec::new();
+    let mut item_keys = Vec::new();
+    let mut item_writes = Vec::new();
     for item in &body.items {
         if seen.contains(&item.item_uri) {
             continue;
@@ -316,16 +318,25 @@ pub async fn create(
         seen.push(item.item_uri.clone());
         let name = resolve_item(context, &dataset, item).await?;
         let share_item = new_item(&share.uri, item, name);
-        writes.push(store.create_write(share_item.keys().item("ShareItem", &share_item)?));
+        item_writes.push(store.create_write(share_item.keys().item("ShareItem", &share_item)?));
+        item_keys.push(share_item.keys());
     }
-    match store.transact(writes).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed) => {
-            return Err(ApiError::ResourceAlreadyExists(
+    // Items that do not fit beside the share go first, and the share appears with the last
+    // of them, so no reader sees it with part of its items.
+    if let Err(error) = store.transact_trailing(item_writes, writes, None).await {
+        let error = match error {
+            StoreError::Incomplete { source, .. } => {
+                discard(store, &item_keys).await;
+                *source
+            }
+            other => other,
+        };
+        return Err(match error {
+            StoreError::ConditionFailed => ApiError::ResourceAlreadyExists(
                 "the same share was created by a concurrent request; read it again".into(),
-            ));
-        }
-        Err(error) => return Err(error.into()),
+            ),
+            other => other.into(),
+        });
     }
     tracing::info!(share_uri = %share.uri, dataset_uri = %share.dataset_uri, requester_team = %team, "share created");
     ApiResponse::created(view(context, caller, share).await?)
@@ -399,6 +410,17 @@ pub async fn of_dataset(
         items.push(view(context, caller, share).await?);
     }
     ApiResponse::page(items, None)
+}
+
+/// Deletes the items written for a share whose creation failed. A failure is only logged,
+/// because such items stay pending and no grant depends on them.
+async fn discard(store: &shared::store::Store, keys: &[shared::store::Keys]) {
+    for chunk in keys.chunks(shared::store::TRANSACTION_LIMIT) {
+        let deletes = chunk.iter().map(|keys| store.delete_write(keys)).collect();
+        if let Err(error) = store.transact(deletes).await {
+            tracing::error!(%error, items = chunk.len(), "could not delete the items of a share that was not created");
+        }
+    }
 }
 
 pub async fn add_item(

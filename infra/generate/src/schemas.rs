@@ -1470,7 +1470,7 @@ fn add_shares(add: &mut impl FnMut(&str, Value)) {
         "RevokeShareItemsRequest",
         request(
             &["itemUris"],
-            json!({"itemUris": {"type": "array", "minItems": 1, "items": uri()}}),
+            json!({"itemUris": {"type": "array", "minItems": 1, "maxItems": MAX_ITEMS, "items": uri()}}),
         ),
     );
 }

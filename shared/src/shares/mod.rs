@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::store::{Index, Keys, Store, StoreError, TransactWriteItem};
 
 pub const RESOURCE_TYPE: &str = "Share";
-/// Maximum number of items in one share, so every action on all its items fits in one
-/// DynamoDB transaction (100 writes) with the share itself.
-pub const MAX_ITEMS: usize = 99;
+/// Maximum number of items in one share. Actions on many items span several transactions
+/// (see `Store::transact_leading`). The bound is an estimate that keeps a share's workflow
+/// within the dataset lock's lease and its item list within a state machine's payload.
+pub const MAX_ITEMS: usize = 500;
 
 /// A share request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,6 +241,35 @@ pub async fn has_shared_items(store: &Store, share_uri: &str) -> Result<bool, St
         .await?
         .iter()
         .any(|item| states::SHARED_STATES.contains(&item.status.as_str())))
+}
+
+/// Deletes a share with `items`, its claim and grants, while the share and every item keep
+/// the status and version read. Items go first, in as many transactions as they need, and
+/// the share goes with the last of them. After a failure part-way the share is still there
+/// with fewer items, so a repeated delete finishes the work.
+pub async fn delete(store: &Store, share: &Share, items: &[ShareItem]) -> Result<(), StoreError> {
+    let item_writes = items
+        .iter()
+        .map(|item| store.delete_if_status_write(&item.keys(), &item.status))
+        .collect();
+    let mut deciding = vec![
+        store.delete_if_status_write(&share.keys(), &share.status),
+        store.delete_write(&share.claim_keys()),
+    ];
+    for grant in crate::authz::grants_on(store, &share.uri).await? {
+        deciding.push(crate::authz::revoke_write(
+            store.table_name(),
+            &share.uri,
+            &grant.team,
+        )?);
+    }
+    store
+        .transact_trailing(
+            item_writes,
+            deciding,
+            Some(store.version_check(&share.keys(), share.version)),
+        )
+        .await
 }
 
 /// Builds the writes that delete a share with its items, claim and grants.

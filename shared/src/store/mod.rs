@@ -95,6 +95,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::ApiError;
 
+/// Most writes one DynamoDB transaction takes.
+pub const TRANSACTION_LIMIT: usize = 100;
+
 /// Attribute holding the Unix time in seconds after which DynamoDB may delete an item.
 pub const TTL_ATTRIBUTE: &str = "expiresAt";
 
@@ -141,6 +144,13 @@ pub enum StoreError {
     Decode(String, String),
     #[error("nextToken is invalid")]
     InvalidCursor,
+    /// Writes split over several transactions stopped part-way.
+    #[error("{applied} of {total} transactions were applied: {source}")]
+    Incomplete {
+        applied: usize,
+        total: usize,
+        source: Box<StoreError>,
+    },
 }
 
 impl From<StoreError> for ApiError {
@@ -151,6 +161,15 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::InvalidCursor => {
                 ApiError::invalid("nextToken", "is not a token returned by this list")
+            }
+            StoreError::Incomplete {
+                applied,
+                total,
+                source,
+            } if matches!(*source, StoreError::ConditionFailed) => {
+                ApiError::InvalidStateTransition(format!(
+                    "another request changed the object after {applied} of {total} steps of this one; read it again and repeat the request to finish"
+                ))
             }
             other => ApiError::internal(other),
         }
@@ -345,6 +364,74 @@ impl Store {
             .await
             .map_err(|error| dynamo_error("DeleteItem", error))?;
         Ok(())
+    }
+
+    /// Applies writes that may exceed one transaction, in transactions of at most 100 in
+    /// order. The first transaction takes the first writes, so the write that decides a race
+    /// (a status change) goes first. Every later one also contains `guard`, a condition check
+    /// on an item the first one wrote, so it applies only while no other request has changed
+    /// that item since. A failure after the first transaction is `Incomplete`.
+    pub async fn transact_leading(
+        &self,
+        writes: Vec<TransactWriteItem>,
+        guard: TransactWriteItem,
+    ) -> Result<(), StoreError> {
+        self.transact_each(leading_chunks(writes, &guard, TRANSACTION_LIMIT))
+            .await
+    }
+
+    /// Applies writes that may exceed one transaction, with `deciding` in the last
+    /// transaction, so the object those writes create or delete appears or disappears in
+    /// one step with the last of the others. Every earlier transaction also contains `guard`
+    /// when one is given. A failure after the first transaction is `Incomplete`.
+    pub async fn transact_trailing(
+        &self,
+        writes: Vec<TransactWriteItem>,
+        deciding: Vec<TransactWriteItem>,
+        guard: Option<TransactWriteItem>,
+    ) -> Result<(), StoreError> {
+        self.transact_each(trailing_chunks(
+            writes,
+            deciding,
+            guard.as_ref(),
+            TRANSACTION_LIMIT,
+        ))
+        .await
+    }
+
+    async fn transact_each(&self, chunks: Vec<Vec<TransactWriteItem>>) -> Result<(), StoreError> {
+        let total = chunks.len();
+        for (applied, chunk) in chunks.into_iter().enumerate() {
+            if let Err(error) = self.transact(chunk).await {
+                return Err(if applied == 0 {
+                    error
+                } else {
+                    StoreError::Incomplete {
+                        applied,
+                        total,
+                        source: Box::new(error),
+                    }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a transaction check that an item is still at `expected_version`.
+    pub fn version_check(&self, keys: &Keys, expected_version: i64) -> TransactWriteItem {
+        let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+            .table_name(&self.table)
+            .key("PK", AttributeValue::S(keys.pk.clone()))
+            .key("SK", AttributeValue::S(keys.sk.clone()))
+            .condition_expression("#version = :version")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(
+                ":version",
+                AttributeValue::N(expected_version.to_string()),
+            )
+            .build()
+            .expect("table name, key and condition are set");
+        TransactWriteItem::builder().condition_check(check).build()
     }
 
     /// Applies up to 100 writes atomically. A failed condition on any of them fails all with
@@ -699,9 +786,94 @@ fn decode_cursor(token: &str) -> Result<HashMap<String, AttributeValue>, StoreEr
         .collect())
 }
 
+/// Splits `writes` into chunks of at most `limit`: the first chunk as full as it can be,
+/// every later one starting with `guard`.
+fn leading_chunks<T: Clone>(writes: Vec<T>, guard: &T, limit: usize) -> Vec<Vec<T>> {
+    let mut rest = writes.into_iter();
+    let mut chunks: Vec<Vec<T>> = vec![rest.by_ref().take(limit).collect()];
+    loop {
+        let next: Vec<T> = rest.by_ref().take(limit - 1).collect();
+        if next.is_empty() {
+            return chunks;
+        }
+        chunks.push(std::iter::once(guard.clone()).chain(next).collect());
+    }
+}
+
+/// Splits `writes` and `deciding` into chunks of at most `limit`. The last chunk contains
+/// `deciding` and the last writes that fit beside them, and every earlier one starts with
+/// `guard` when there is one.
+fn trailing_chunks<T: Clone>(
+    mut writes: Vec<T>,
+    deciding: Vec<T>,
+    guard: Option<&T>,
+    limit: usize,
+) -> Vec<Vec<T>> {
+    assert!(
+        deciding.len() < limit,
+        "the deciding writes leave room in one transaction"
+    );
+    let room = limit - deciding.len();
+    let late = writes.split_off(writes.len().saturating_sub(room));
+    let per_chunk = limit - usize::from(guard.is_some());
+    let mut chunks: Vec<Vec<T>> = writes
+        .chunks(per_chunk)
+        .map(|chunk| guard.into_iter().chain(chunk).cloned().collect())
+        .collect();
+    chunks.push(deciding.into_iter().chain(late).collect());
+    chunks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_chunks_put_the_first_writes_first() {
+        assert_eq!(leading_chunks(vec![1, 2, 3], &0, 4), vec![vec![1, 2, 3]]);
+        assert_eq!(
+            leading_chunks(Vec::<i32>::new(), &0, 4),
+            vec![Vec::<i32>::new()]
+        );
+        let writes: Vec<i32> = (1..=11).collect();
+        assert_eq!(
+            leading_chunks(writes, &0, 4),
+            vec![
+                vec![1, 2, 3, 4],
+                vec![0, 5, 6, 7],
+                vec![0, 8, 9, 10],
+                vec![0, 11]
+            ]
+        );
+        let chunks = leading_chunks((0..250).collect(), &-1, TRANSACTION_LIMIT);
+        assert!(chunks.iter().all(|chunk| chunk.len() <= TRANSACTION_LIMIT));
+        assert_eq!(chunks.iter().flatten().filter(|w| **w >= 0).count(), 250);
+    }
+
+    #[test]
+    fn trailing_chunks_put_the_deciding_writes_last() {
+        assert_eq!(
+            trailing_chunks(vec![1, 2], vec![10, 11], None, 5),
+            vec![vec![10, 11, 1, 2]]
+        );
+        assert_eq!(
+            trailing_chunks((1..=8).collect(), vec![10, 11], Some(&0), 5),
+            vec![vec![0, 1, 2, 3, 4], vec![0, 5], vec![10, 11, 6, 7, 8]]
+        );
+        assert_eq!(
+            trailing_chunks((1..=8).collect(), vec![10, 11], None, 5),
+            vec![vec![1, 2, 3, 4, 5], vec![10, 11, 6, 7, 8]]
+        );
+        let chunks = trailing_chunks(
+            (0..300).collect(),
+            vec![-2; 5],
+            Some(&-1),
+            TRANSACTION_LIMIT,
+        );
+        assert!(chunks.iter().all(|chunk| chunk.len() <= TRANSACTION_LIMIT));
+        assert_eq!(chunks.iter().flatten().filter(|w| **w >= 0).count(), 300);
+        assert_eq!(chunks.last().unwrap()[..5], [-2; 5]);
+    }
 
     #[test]
     fn cursor_round_trips() {
