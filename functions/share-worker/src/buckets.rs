@@ -12,6 +12,7 @@ use shared::domain::datasets::Dataset;
 use shared::shares::{self, Share, ShareItem};
 use shared::worker::WorkerError;
 
+use crate::accounts::ShareAccounts;
 use crate::internal;
 
 /// Sid of the bucket policy statement that lists the principals of shared bucket items.
@@ -124,33 +125,8 @@ pub async fn grant(
     dataset: &Dataset,
     item: &ShareItem,
 ) -> Result<(), WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
-    target
-        .iam()
-        .get_role()
-        .role_name(&share.principal_name)
-        .send()
-        .await
-        .map_err(|error| {
-            WorkerError::new(
-                "PrincipalNotFound",
-                format!(
-                    "IAM role {} not found: {}",
-                    share.principal_name,
-                    error_chain(&error)
-                ),
-            )
-        })?;
+    let ShareAccounts { source, target } =
+        ShareAccounts::assume_for_grant(context, share, dataset).await?;
     let principals = principals(context, dataset, Some(share), Some(item)).await?;
     write_statement(&source, dataset, &principals).await?;
     crate::folders::ensure_key_grant(&source, share, dataset).await?;
@@ -183,17 +159,7 @@ pub async fn revoke(
     dataset: &Dataset,
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let principals = principals(context, dataset, None, Some(item)).await?;
     write_statement(&source, dataset, &principals).await?;
     match target
@@ -219,17 +185,7 @@ pub async fn verify(
     share: &Share,
     dataset: &Dataset,
 ) -> Result<Vec<String>, WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let mut missing = Vec::new();
     let policy = match source
         .s3()

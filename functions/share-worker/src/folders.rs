@@ -19,6 +19,7 @@ use shared::shares::states::SHARE_SUCCEEDED;
 use shared::shares::{self, Share, ShareItem};
 use shared::worker::WorkerError;
 
+use crate::accounts::ShareAccounts;
 use crate::internal;
 
 fn failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
@@ -113,33 +114,8 @@ pub async fn grant(
     item: &ShareItem,
 ) -> Result<(), WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
-    target
-        .iam()
-        .get_role()
-        .role_name(&share.principal_name)
-        .send()
-        .await
-        .map_err(|error| {
-            WorkerError::new(
-                "PrincipalNotFound",
-                format!(
-                    "IAM role {} not found: {}",
-                    share.principal_name,
-                    error_chain(&error)
-                ),
-            )
-        })?;
+    let ShareAccounts { source, target } =
+        ShareAccounts::assume_for_grant(context, share, dataset).await?;
 
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let exists = source
@@ -288,17 +264,7 @@ pub async fn revoke(
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let (read_sid, list_sid) = statement_ids(&folder);
     let exists = source
@@ -413,17 +379,7 @@ pub async fn verify(
     item: &ShareItem,
 ) -> Result<Vec<String>, WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let mut missing = Vec::new();
     if source

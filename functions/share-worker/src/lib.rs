@@ -15,6 +15,7 @@
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod accounts;
 mod buckets;
 mod folders;
 mod health;
