@@ -6,7 +6,8 @@ Before serving, this launcher:
   AWS endpoint runs worker functions in-process, through MOTO_PORT;
 - patches the S3 Control responses, which otherwise fail to parse in the AWS SDK for Rust;
 - patches KMS keys created by CloudFormation, whose key policy moto otherwise stores in a
-  form its own DescribeKey cannot read;
+  form its own DescribeKey cannot read, and which moto otherwise loses on a stack update
+  that changes them;
 - patches moto's Lake Formation permission set, which otherwise fails a revoke after a
   grant was merged into an existing entry;
 - makes a DynamoDB transaction copy each table once, not once per write.
@@ -48,11 +49,18 @@ def patch_s3control() -> None:
 
 
 def patch_kms_cloudformation() -> None:
-    """Store the KeyPolicy of a KMS key created by CloudFormation as JSON text.
+    """Store the KeyPolicy of a KMS key created by CloudFormation as JSON text, and update
+    the key in place when a stack update changes its properties.
 
     moto 5.2 keeps the template's KeyPolicy object as it is, while the rest of its KMS code
     expects the text that the KMS API stores, so DescribeKey on such a key fails with a server
     error. The patch serialises the object before the key is created.
+
+    moto 5.2.5 also has no update handler for AWS::KMS::Key: a stack update that changes the
+    key's properties (the dataset stack's KeyPolicy changes with its shares) stores no
+    resource for the key, so every later Fn::GetAtt on it, and DescribeStacks with it, fails.
+    The patch updates the key's policy, description, rotation and enabled flag in place, as
+    CloudFormation does for these properties without replacing the key.
     """
     import json
 
@@ -66,7 +74,20 @@ def patch_kms_cloudformation() -> None:
             properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
         return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
 
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        properties = cloudformation_json.get("Properties", {})
+        policy = properties.get("KeyPolicy")
+        if isinstance(policy, dict):
+            policy = json.dumps(policy)
+        if policy:
+            original_resource.policy = policy
+        original_resource.description = properties.get("Description", "")
+        original_resource.key_rotation_status = properties.get("EnableKeyRotation", False)
+        original_resource.enabled = properties.get("Enabled", True)
+        return original_resource
+
     models.Key.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+    models.Key.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)
 
 
 def patch_lakeformation_catalog() -> None:

@@ -229,6 +229,205 @@ async fn team_role_arn(fixture: &Fixture, team: &str) -> String {
         .to_owned()
 }
 
+/// Returns the policy text of an access point of `account`.
+async fn access_point_policy(aws: &AwsClients, account: &str, access_point: &str) -> String {
+    let output = aws
+        .s3control()
+        .get_access_point_policy()
+        .account_id(account)
+        .name(access_point)
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("access point {access_point} has no policy: {error:?}"));
+    output.policy().unwrap_or_default().to_owned()
+}
+
+/// Sids of the dataset key policy statements of folder and bucket shares.
+const ACCESS_POINT_KEY_SID: &str = "DataAll-Access-Point-KMS-Decrypt";
+const BUCKET_KEY_SID: &str = "DataAll-Bucket-KMS-Decrypt";
+
+/// Returns the ARN of the dataset's KMS key in the producer account. GetKeyPolicy and
+/// PutKeyPolicy take a key id or ARN, not an alias.
+async fn dataset_key_arn(aws: &AwsClients, dataset: &Value) -> String {
+    let alias = format!("alias/{}", dataset["kmsAlias"].as_str().unwrap());
+    let described = aws
+        .kms()
+        .describe_key()
+        .key_id(&alias)
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("DescribeKey {alias} failed: {error:?}"));
+    described.key_metadata().unwrap().arn().unwrap().to_owned()
+}
+
+/// Returns the dataset key's policy document.
+async fn key_policy(aws: &AwsClients, dataset: &Value) -> Value {
+    let key = dataset_key_arn(aws, dataset).await;
+    let output = aws
+        .kms()
+        .get_key_policy()
+        .key_id(&key)
+        .policy_name("default")
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("GetKeyPolicy {key} failed: {error:?}"));
+    serde_json::from_str(output.policy().unwrap()).unwrap()
+}
+
+/// Lists the principals of the key policy statement `sid`, or `None` when the policy has no
+/// such statement.
+fn key_statement_principals(policy: &Value, sid: &str) -> Option<Vec<String>> {
+    let statement = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|statement| statement["Sid"] == sid)?;
+    let principals = match &statement["Principal"]["AWS"] {
+        Value::String(principal) => vec![principal.clone()],
+        Value::Array(principals) => principals
+            .iter()
+            .map(|principal| principal.as_str().unwrap().to_owned())
+            .collect(),
+        other => panic!("statement {sid} has no AWS principals: {other}"),
+    };
+    Some(principals)
+}
+
+/// Asserts which principal each share statement of the dataset key's policy names, `None`
+/// meaning no such statement, and that the stack's own statement is kept. `when` names the
+/// step for the failure message.
+async fn assert_key_statements(
+    aws: &AwsClients,
+    dataset: &Value,
+    access_point: Option<&str>,
+    bucket: Option<&str>,
+    when: &str,
+) {
+    let key = key_policy(aws, dataset).await;
+    let expected = |principal: Option<&str>| principal.map(|arn| vec![arn.to_owned()]);
+    assert_eq!(
+        key_statement_principals(&key, ACCESS_POINT_KEY_SID),
+        expected(access_point),
+        "{when}: {key}"
+    );
+    assert_eq!(
+        key_statement_principals(&key, BUCKET_KEY_SID),
+        expected(bucket),
+        "{when}: {key}"
+    );
+    assert!(
+        key_statement_principals(&key, "AccountAdministers").is_some(),
+        "{when}, the stack's own statement is kept: {key}"
+    );
+}
+
+/// Asserts that a role policy document, as IAM returns it, names the dataset's key. IAM
+/// returns the document URL-encoded, so the check looks for the key id of the ARN.
+async fn assert_names_dataset_key(aws: &AwsClients, dataset: &Value, document: &str) {
+    let key_arn = dataset_key_arn(aws, dataset).await;
+    let key_id = key_arn.rsplit('/').next().unwrap();
+    assert!(document.contains(key_id), "{key_arn} in {document}");
+}
+
+/// Removes the key policy statement `sid` outside the product, as drift.
+async fn remove_key_statement(aws: &AwsClients, dataset: &Value, sid: &str) {
+    let key = dataset_key_arn(aws, dataset).await;
+    let mut policy = key_policy(aws, dataset).await;
+    policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|statement| statement["Sid"] != sid);
+    aws.kms()
+        .put_key_policy()
+        .key_id(&key)
+        .policy_name("default")
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Returns the item of a share reply whose `itemUri` is `item_uri`.
+fn share_item<'a>(share: &'a Value, item_uri: &str) -> &'a Value {
+    share["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["itemUri"] == item_uri)
+        .unwrap_or_else(|| panic!("share has no item for {item_uri}: {share}"))
+}
+
+/// Verifies one item and waits until it is `Unhealthy`, returning its health message.
+async fn verify_unhealthy(api: &Api, share_uri: &str, item: &Value) -> String {
+    let item_uri = item["uri"].as_str().unwrap();
+    api.post(
+        &format!("/shares/{share_uri}/verify"),
+        json!({"itemUris": [item_uri]}),
+    )
+    .await
+    .ok();
+    let share = eventually(&format!("item {item_uri} turning Unhealthy"), || async {
+        let share = api.get(&format!("/shares/{share_uri}")).await.ok();
+        (share_item(&share, item["itemUri"].as_str().unwrap())["healthStatus"] == "Unhealthy")
+            .then_some(share)
+    })
+    .await;
+    share_item(&share, item["itemUri"].as_str().unwrap())["healthMessage"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Re-applies one item and waits until it is `Healthy` again.
+async fn reapply_healthy(approver: &Api, requester: &Api, share_uri: &str, item: &Value) {
+    let item_uri = item["uri"].as_str().unwrap();
+    approver
+        .post(
+            &format!("/shares/{share_uri}/reapply"),
+            json!({"itemUris": [item_uri]}),
+        )
+        .await
+        .ok();
+    eventually(
+        &format!("item {item_uri} turning Healthy again"),
+        || async {
+            let share = requester.get(&format!("/shares/{share_uri}")).await.ok();
+            (share_item(&share, item["itemUri"].as_str().unwrap())["healthStatus"] == "Healthy")
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+/// Removes the key policy statement `sid` outside the product, then checks that verify
+/// reports the item `Unhealthy` naming that statement alone, and that re-apply writes the
+/// statement back with `principal`.
+async fn check_key_statement_drift(
+    fixture: &Fixture,
+    requester: &Api,
+    share_uri: &str,
+    item: &Value,
+    sid: &str,
+    principal: &str,
+) {
+    let producer = region_aws(&fixture.producer_account).await;
+    remove_key_statement(&producer, &fixture.dataset, sid).await;
+    let message = verify_unhealthy(requester, share_uri, item).await;
+    assert!(message.contains("key policy"), "{message}");
+    assert!(message.contains(sid), "{message}");
+    assert!(
+        !message.contains(" | "),
+        "only the key policy is missing: {message}"
+    );
+    reapply_healthy(&fixture.producer, requester, share_uri, item).await;
+    let key = key_policy(&producer, &fixture.dataset).await;
+    assert_eq!(
+        key_statement_principals(&key, sid),
+        Some(vec![principal.to_owned()]),
+        "re-apply restored the key policy statement: {key}"
+    );
+}
+
 #[tokio::test]
 async fn table_share_cross_account() {
     let fixture = fixture().await;
@@ -612,17 +811,25 @@ async fn share_refusals_and_races() {
 async fn folder_share_through_access_point() {
     let fixture = fixture().await;
     let dataset_uri = fixture.dataset["uri"].as_str().unwrap().to_owned();
-    let folder = fixture
-        .producer
-        .post(
-            &format!("/datasets/{dataset_uri}/folders"),
-            json!({"label": "Raw sales", "prefix": "raw/sales"}),
-        )
-        .await
-        .ok();
+    let mut folders = Vec::new();
+    for (label, prefix) in [("Raw sales", "raw/sales"), ("Raw returns", "raw/returns")] {
+        let folder = fixture
+            .producer
+            .post(
+                &format!("/datasets/{dataset_uri}/folders"),
+                json!({"label": label, "prefix": prefix}),
+            )
+            .await
+            .ok();
+        folders.push(folder);
+    }
+    let (folder, second_folder) = (&folders[0], &folders[1]);
     let team_a = Api::as_user("ds-a").await;
     let mut body = request(&fixture, "TeamA", &["Read"]);
-    body["items"] = json!([{"itemType": "Folder", "itemUri": folder["uri"]}]);
+    body["items"] = json!([
+        {"itemType": "Folder", "itemUri": folder["uri"]},
+        {"itemType": "Folder", "itemUri": second_folder["uri"]}
+    ]);
     let share = team_a.post("/shares", body).await.ok();
     let share_uri = share["uri"].as_str().unwrap().to_owned();
     team_a
@@ -635,10 +842,10 @@ async fn folder_share_through_access_point() {
         .await
         .ok();
     let processed = wait_for_status(&team_a, &share_uri, "Processed").await;
-    assert_eq!(
-        processed["items"][0]["status"], "Share_Succeeded",
-        "{processed}"
-    );
+    let folder_item = share_item(&processed, folder["uri"].as_str().unwrap()).clone();
+    let second_item = share_item(&processed, second_folder["uri"].as_str().unwrap()).clone();
+    assert_eq!(folder_item["status"], "Share_Succeeded", "{processed}");
+    assert_eq!(second_item["status"], "Share_Succeeded", "{processed}");
     team_a
         .get(&format!("/folders/{}", folder["uri"].as_str().unwrap()))
         .await
@@ -646,18 +853,11 @@ async fn folder_share_through_access_point() {
 
     let access_point = shared::names::access_point_name(&dataset_uri, "TeamA");
     let producer = region_aws(&fixture.producer_account).await;
-    let policy = producer
-        .s3control()
-        .get_access_point_policy()
-        .account_id(&fixture.producer_account)
-        .name(&access_point)
-        .send()
-        .await
-        .expect("the access point has a policy");
+    let text = access_point_policy(&producer, &fixture.producer_account, &access_point).await;
     let role_a = team_role_arn(&fixture, "TeamA").await;
-    let text = policy.policy().unwrap_or_default().to_owned();
     assert!(text.contains(&role_a), "{text}");
     assert!(text.contains("raw/sales/*"), "{text}");
+    assert!(text.contains("raw/returns/*"), "{text}");
     let consumer = region_aws(&fixture.consumer_account).await;
     let role_name = role_a.rsplit('/').next().unwrap();
     let inline = consumer
@@ -669,6 +869,15 @@ async fn folder_share_through_access_point() {
         .await
         .expect("the principal's role has the share policy");
     assert!(inline.policy_document().contains(&access_point));
+    assert_names_dataset_key(&producer, &fixture.dataset, inline.policy_document()).await;
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        Some(&role_a),
+        None,
+        "after the approval",
+    )
+    .await;
 
     // Drift: the role policy removed outside the product is reported, then re-applied.
     consumer
@@ -679,39 +888,9 @@ async fn folder_share_through_access_point() {
         .send()
         .await
         .unwrap();
-    let folder_item = processed["items"][0]["uri"].as_str().unwrap().to_owned();
-    team_a
-        .post(
-            &format!("/shares/{share_uri}/verify"),
-            json!({"itemUris": [folder_item]}),
-        )
-        .await
-        .ok();
-    let unhealthy = eventually("the folder item turning Unhealthy", || async {
-        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
-        (share["items"][0]["healthStatus"] == "Unhealthy").then_some(share)
-    })
-    .await;
-    assert!(
-        unhealthy["items"][0]["healthMessage"]
-            .as_str()
-            .unwrap()
-            .contains("lacks its policy"),
-        "{unhealthy}"
-    );
-    fixture
-        .producer
-        .post(
-            &format!("/shares/{share_uri}/reapply"),
-            json!({"itemUris": [folder_item]}),
-        )
-        .await
-        .ok();
-    eventually("the folder item turning Healthy again", || async {
-        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
-        (share["items"][0]["healthStatus"] == "Healthy").then_some(())
-    })
-    .await;
+    let message = verify_unhealthy(&team_a, &share_uri, &folder_item).await;
+    assert!(message.contains("lacks its policy"), "{message}");
+    reapply_healthy(&fixture.producer, &team_a, &share_uri, &folder_item).await;
     consumer
         .iam()
         .get_role_policy()
@@ -721,19 +900,63 @@ async fn folder_share_through_access_point() {
         .await
         .expect("re-apply restored the role policy");
 
-    let item_uri = processed["items"][0]["uri"].as_str().unwrap();
+    check_key_statement_drift(
+        &fixture,
+        &team_a,
+        &share_uri,
+        &folder_item,
+        ACCESS_POINT_KEY_SID,
+        &role_a,
+    )
+    .await;
+
+    // Revoking one folder keeps what the other shared folder still needs.
     team_a
         .post(
             &format!("/shares/{share_uri}/revoke"),
-            json!({"itemUris": [item_uri]}),
+            json!({"itemUris": [folder_item["uri"]]}),
         )
         .await
         .ok();
     let revoked = wait_for_status(&team_a, &share_uri, "Processed").await;
     assert_eq!(
-        revoked["items"][0]["status"], "Revoke_Succeeded",
+        share_item(&revoked, folder["uri"].as_str().unwrap())["status"],
+        "Revoke_Succeeded",
         "{revoked}"
     );
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        Some(&role_a),
+        None,
+        "the second folder keeps the principal in the key policy",
+    )
+    .await;
+    // The access point stays for the second folder.
+    let text = access_point_policy(&producer, &fixture.producer_account, &access_point).await;
+    assert!(!text.contains("raw/sales/*"), "{text}");
+    assert!(text.contains("raw/returns/*"), "{text}");
+    team_a
+        .get(&format!("/folders/{}", folder["uri"].as_str().unwrap()))
+        .await
+        .expect_error(404, "ResourceNotFound");
+
+    // Revoking the last folder removes the access point, role policy and key statement.
+    team_a
+        .post(
+            &format!("/shares/{share_uri}/revoke"),
+            json!({"itemUris": [second_item["uri"]]}),
+        )
+        .await
+        .ok();
+    let revoked = eventually("the second folder's revoke", || async {
+        let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
+        let item_status = &share_item(&share, second_folder["uri"].as_str().unwrap())["status"];
+        let done = share["status"] == "Processed" && item_status == "Revoke_Succeeded";
+        done.then_some(share)
+    })
+    .await;
+    assert_eq!(revoked["status"], "Processed", "{revoked}");
     let gone = producer
         .s3control()
         .get_access_point()
@@ -753,10 +976,14 @@ async fn folder_share_through_access_point() {
         policy_gone.is_err(),
         "the share policy was removed from the role"
     );
-    team_a
-        .get(&format!("/folders/{}", folder["uri"].as_str().unwrap()))
-        .await
-        .expect_error(404, "ResourceNotFound");
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        None,
+        None,
+        "the statement without principals was removed",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -848,16 +1075,58 @@ async fn bucket_share_through_bucket_policy() {
     );
     // NOTE: moto's CloudFormation does not create AWS::S3::BucketPolicy resources, so the
     // stack's own TLS and access point statements cannot be checked next to this one here.
-
-    // A redeploy of the dataset stack keeps the shared principal.
-    fixture
-        .producer
-        .patch(
-            &format!("/datasets/{dataset_uri}"),
-            json!({"description": "redeploy"}),
-        )
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        None,
+        Some(&role_a),
+        "after the approval",
+    )
+    .await;
+    let consumer = region_aws(&fixture.consumer_account).await;
+    let inline = consumer
+        .iam()
+        .get_role_policy()
+        .role_name(role_a.rsplit('/').next().unwrap())
+        .policy_name(format!("dataall-bucket-share-{dataset_uri}"))
+        .send()
         .await
-        .ok();
+        .expect("the principal's role has the bucket share policy");
+    assert_names_dataset_key(&producer, &fixture.dataset, inline.policy_document()).await;
+
+    check_key_statement_drift(
+        &fixture,
+        &team_a,
+        &share_uri,
+        &processed["items"][0],
+        BUCKET_KEY_SID,
+        &role_a,
+    )
+    .await;
+
+    // The dataset stack renders the key policy statement from the stored shares: with the
+    // statement removed outside the product, a stack update that changes the key's template
+    // (the first since the share) writes it back rather than leaving it out.
+    remove_key_statement(&producer, &fixture.dataset, BUCKET_KEY_SID).await;
+    let (_, execution) = integration_tests::run_state_machine(
+        "stack-deploy",
+        &json!({"targetType": "dataset", "targetUri": dataset_uri}),
+    )
+    .await;
+    assert_eq!(
+        execution.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        execution.error()
+    );
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        None,
+        Some(&role_a),
+        "the stack update wrote the key policy statement",
+    )
+    .await;
     let item_uri = processed["items"][0]["uri"].as_str().unwrap();
     team_a
         .post(
@@ -880,6 +1149,14 @@ async fn bucket_share_through_bucket_policy() {
         .unwrap();
     let text = after.policy().unwrap_or_default().to_owned();
     assert!(!text.contains(&role_a), "{text}");
+    assert_key_statements(
+        &producer,
+        &fixture.dataset,
+        None,
+        None,
+        "the statement without principals was removed",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -1,27 +1,40 @@
 //! Whole-bucket items: the dataset bucket's policy lets the principals of every shared bucket
-//! item read it, the principal holds a KMS grant on the dataset key, and its role has an
-//! inline policy for the bucket.
+//! item read it, the dataset key's policy names them in its `DataAll-Bucket-KMS-Decrypt`
+//! statement (see `key_policy`), and each principal's role has an inline policy for the
+//! bucket and the key. Revoke rewrites both statements without the revoked item, so a
+//! principal stays named while another shared bucket item still uses it.
 //!
-//! The bucket policy belongs to the dataset stack, which renders the same `BucketShares`
-//! statement from the stored shares (see the stack worker), so a stack update keeps it.
+//! The bucket policy and key policy belong to the dataset stack, which renders the same
+//! statements from the stored shares (see the stack worker), so a stack update keeps them.
 
 use serde_json::{Value, json};
 use shared::AppContext;
 use shared::aws::{AwsClients, error_chain};
 use shared::domain::datasets::Dataset;
-use shared::shares::{self, Share, ShareItem};
+use shared::shares::policies::{
+    BUCKET_SHARES_SID, KeyStatement, bucket_share_statement, shared_principals, statements_mut,
+};
+use shared::shares::{Share, ShareItem};
 use shared::worker::WorkerError;
 
-use crate::internal;
+use crate::accounts::ShareAccounts;
+use crate::{aws_failure, internal, key_policy, role_policy};
 
-/// Sid of the bucket policy statement that lists the principals of shared bucket items.
-pub const STATEMENT_SID: &str = "BucketShares";
-
-fn failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
-    WorkerError::new(
-        "AwsCallFailed",
-        format!("{operation} failed: {}", error_chain(error)),
-    )
+async fn read_bucket_policy(source: &AwsClients, dataset: &Dataset) -> Result<Value, WorkerError> {
+    match source
+        .s3()
+        .get_bucket_policy()
+        .bucket(&dataset.bucket_name)
+        .send()
+        .await
+    {
+        Ok(output) => Ok(output
+            .policy()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_else(|| json!({}))),
+        Err(error) if error_chain(&error).contains("NoSuchBucketPolicy") => Ok(json!({})),
+        Err(error) => Err(aws_failure("GetBucketPolicy", &error)),
+    }
 }
 
 /// Rewrites the `BucketShares` statement of the bucket policy for `principals`, removing it
@@ -31,85 +44,43 @@ async fn write_statement(
     dataset: &Dataset,
     principals: &[String],
 ) -> Result<(), WorkerError> {
-    let s3 = source.s3();
-    let mut policy: Value = match s3
-        .get_bucket_policy()
-        .bucket(&dataset.bucket_name)
-        .send()
-        .await
-    {
-        Ok(output) => output
-            .policy()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or_else(|| json!({})),
-        Err(error) if error_chain(&error).contains("NoSuchBucketPolicy") => json!({}),
-        Err(error) => return Err(failure("GetBucketPolicy", &error)),
-    };
+    let mut policy = read_bucket_policy(source, dataset).await?;
     policy["Version"] = json!("2012-10-17");
-    if !policy["Statement"].is_array() {
-        policy["Statement"] = json!([]);
-    }
-    let statements = policy["Statement"]
-        .as_array_mut()
-        .expect("Statement is an array");
-    statements.retain(|statement| statement["Sid"] != STATEMENT_SID);
-    if let Some(statement) = crate::buckets::statement(dataset, principals) {
-        statements.push(statement);
-    }
-    s3.put_bucket_policy()
+    let statements = statements_mut(&mut policy);
+    statements.retain(|statement| statement["Sid"] != BUCKET_SHARES_SID);
+    statements.extend(bucket_share_statement(&dataset.bucket_name, principals));
+    source
+        .s3()
+        .put_bucket_policy()
         .bucket(&dataset.bucket_name)
         .policy(policy.to_string())
         .send()
         .await
-        .map_err(|error| failure("PutBucketPolicy", &error))?;
+        .map_err(|error| aws_failure("PutBucketPolicy", &error))?;
     Ok(())
 }
 
-/// Builds the `BucketShares` statement, or `None` without principals.
-pub fn statement(dataset: &Dataset, principals: &[String]) -> Option<Value> {
-    if principals.is_empty() {
-        return None;
-    }
-    let bucket = &dataset.bucket_name;
-    Some(json!({
-        "Sid": STATEMENT_SID,
-        "Effect": "Allow",
-        "Principal": {"AWS": principals},
-        "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
-        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
-    }))
-}
-
-/// Lists the principal role ARNs of every bucket item of the dataset that is shared, plus
-/// `including` and minus `excluding`.
-pub async fn principals(
+/// Lists the principal role ARNs of every shared bucket item of the dataset, plus
+/// `including` and minus the item `excluding`.
+async fn principals(
     context: &AppContext,
     dataset: &Dataset,
     including: Option<&Share>,
     excluding: Option<&ShareItem>,
 ) -> Result<Vec<String>, WorkerError> {
-    let mut arns = Vec::new();
-    for item in shares::items_of_object(&context.store, &dataset.uri)
-        .await
-        .map_err(internal)?
-    {
-        if excluding.is_some_and(|excluded| excluded.uri == item.uri)
-            || item.status != shares::states::SHARE_SUCCEEDED
-        {
-            continue;
-        }
-        if let Some(share) = shares::get(&context.store, &item.share_uri)
-            .await
-            .map_err(internal)?
-        {
-            arns.push(share.principal_role_arn);
-        }
-    }
+    let mut arns = shared_principals(
+        &context.store,
+        &dataset.uri,
+        KeyStatement::Bucket.item_type(),
+        excluding.map(|item| item.uri.as_str()),
+    )
+    .await
+    .map_err(internal)?;
     if let Some(share) = including {
         arns.push(share.principal_role_arn.clone());
+        arns.sort();
+        arns.dedup();
     }
-    arns.sort();
-    arns.dedup();
     Ok(arns)
 }
 
@@ -124,54 +95,19 @@ pub async fn grant(
     dataset: &Dataset,
     item: &ShareItem,
 ) -> Result<(), WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
-    target
-        .iam()
-        .get_role()
-        .role_name(&share.principal_name)
-        .send()
-        .await
-        .map_err(|error| {
-            WorkerError::new(
-                "PrincipalNotFound",
-                format!(
-                    "IAM role {} not found: {}",
-                    share.principal_name,
-                    error_chain(&error)
-                ),
-            )
-        })?;
+    let ShareAccounts { source, target } =
+        ShareAccounts::assume_for_grant(context, share, dataset).await?;
     let principals = principals(context, dataset, Some(share), Some(item)).await?;
     write_statement(&source, dataset, &principals).await?;
-    crate::folders::ensure_key_grant(&source, share, dataset).await?;
+    let key_arn = key_policy::grant(context, &source, share, dataset, KeyStatement::Bucket).await?;
     let bucket = &dataset.bucket_name;
-    let mut statements = vec![json!({
+    let statements = vec![json!({
         "Effect": "Allow",
         "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
         "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
     })];
-    if let Some(key) = crate::folders::key_arn(&source, dataset).await? {
-        statements.push(json!({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key}));
-    }
-    target
-        .iam()
-        .put_role_policy()
-        .role_name(&share.principal_name)
-        .policy_name(role_policy_name(dataset))
-        .policy_document(json!({"Version": "2012-10-17", "Statement": statements}).to_string())
-        .send()
-        .await
-        .map_err(|error| failure("PutRolePolicy", &error))?;
+    let policy_name = role_policy_name(dataset);
+    role_policy::put(&target, share, &policy_name, statements, key_arn.as_deref()).await?;
     tracing::info!(share_uri = %share.uri, bucket = %bucket, "bucket shared");
     Ok(())
 }
@@ -183,71 +119,34 @@ pub async fn revoke(
     dataset: &Dataset,
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let principals = principals(context, dataset, None, Some(item)).await?;
     write_statement(&source, dataset, &principals).await?;
-    match target
-        .iam()
-        .delete_role_policy()
-        .role_name(&share.principal_name)
-        .policy_name(role_policy_name(dataset))
-        .send()
-        .await
-    {
-        Ok(_) => {}
-        Err(error) if error_chain(&error).contains("NoSuchEntity") => {}
-        Err(error) => return Err(failure("DeleteRolePolicy", &error)),
-    }
+    key_policy::revoke(context, &source, share, dataset, item, KeyStatement::Bucket).await?;
+    role_policy::delete(&target, share, &role_policy_name(dataset)).await?;
     tracing::info!(share_uri = %share.uri, bucket = %dataset.bucket_name, "bucket revoked");
     Ok(None)
 }
 
-/// Checks that the bucket policy names the principal and that its role has the bucket
-/// policy. Returns one message per missing piece.
+/// Checks that the bucket policy and the key policy name the principal and that its role
+/// has the bucket policy. Returns one message per missing piece.
 pub async fn verify(
     context: &AppContext,
     share: &Share,
     dataset: &Dataset,
 ) -> Result<Vec<String>, WorkerError> {
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let mut missing = Vec::new();
-    let policy = match source
-        .s3()
-        .get_bucket_policy()
-        .bucket(&dataset.bucket_name)
-        .send()
+    // A bucket policy that cannot be read counts as one that does not name the principal.
+    let policy = read_bucket_policy(&source, dataset)
         .await
-    {
-        Ok(output) => output.policy().unwrap_or_default().to_owned(),
-        Err(_) => String::new(),
-    };
-    let named = serde_json::from_str::<Value>(&policy)
-        .ok()
-        .and_then(|document| document["Statement"].as_array().cloned())
-        .unwrap_or_default()
-        .iter()
+        .unwrap_or_else(|_| json!({}));
+    let named = policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
         .any(|statement| {
-            statement["Sid"] == STATEMENT_SID
+            statement["Sid"] == BUCKET_SHARES_SID
                 && statement.to_string().contains(&share.principal_role_arn)
         });
     if !named {
@@ -256,19 +155,7 @@ pub async fn verify(
             dataset.bucket_name, share.principal_role_arn
         ));
     }
-    let role_policy = target
-        .iam()
-        .get_role_policy()
-        .role_name(&share.principal_name)
-        .policy_name(role_policy_name(dataset))
-        .send()
-        .await;
-    if role_policy.is_err() {
-        missing.push(format!(
-            "role {} lacks its policy {}",
-            share.principal_name,
-            role_policy_name(dataset)
-        ));
-    }
+    missing.extend(role_policy::verify(&target, share, &role_policy_name(dataset)).await);
+    missing.extend(key_policy::verify(&source, share, dataset, KeyStatement::Bucket).await?);
     Ok(missing)
 }

@@ -2,31 +2,29 @@
 //! dataset's account.
 //!
 //! Grant: the access point exists, its policy lets the principal read objects under the
-//! folder's prefix and list it, the principal holds a KMS grant to decrypt with the dataset
-//! key, and the principal's role has an inline policy for the access point. The bucket itself
-//! delegates access control to its account's access points (in the dataset stack). Revoke
-//! removes the folder's statements, and the access point, KMS grant and inline policy once no
-//! folder of the dataset is shared with the principal any more. Every step reads before it
-//! writes.
+//! folder's prefix and list it, the dataset key's policy names the principal in its
+//! `DataAll-Access-Point-KMS-Decrypt` statement (see `key_policy`), and the principal's role
+//! has an inline policy for the access point and the key. The bucket itself delegates access
+//! control to its account's access points (in the dataset stack).
+//!
+//! Revoke removes the folder's statements, and the access point once it has none left. It
+//! takes the principal out of the key policy statement once no folder of the dataset is
+//! shared with it, and deletes the inline policy once the share has no other folder shared.
+//! Every step reads before it writes.
 
 use serde_json::{Value, json};
 use shared::AppContext;
 use shared::aws::{AwsClients, error_chain};
-use shared::domain::datasets::{Dataset, FOLDER_TYPE, Folder, SSE_S3};
+use shared::domain::datasets::{Dataset, FOLDER_TYPE, Folder};
 use shared::names::access_point_name;
 use shared::permissions::{DATASET_FOLDER_READ, owned};
+use shared::shares::policies::{KeyStatement, statements_mut};
 use shared::shares::states::SHARE_SUCCEEDED;
 use shared::shares::{self, Share, ShareItem};
 use shared::worker::WorkerError;
 
-use crate::internal;
-
-fn failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
-    WorkerError::new(
-        "AwsCallFailed",
-        format!("{operation} failed: {}", error_chain(error)),
-    )
-}
+use crate::accounts::ShareAccounts;
+use crate::{aws_failure, internal, key_policy, role_policy};
 
 async fn load_folder(context: &AppContext, item: &ShareItem) -> Result<Folder, WorkerError> {
     shared::domain::datasets::get_folder(&context.store, &item.item_uri)
@@ -74,7 +72,7 @@ async fn read_policy(
         {
             Ok(json!({"Version": "2012-10-17", "Statement": []}))
         }
-        Err(error) => Err(failure("GetAccessPointPolicy", &error)),
+        Err(error) => Err(aws_failure("GetAccessPointPolicy", &error)),
     }
 }
 
@@ -92,17 +90,8 @@ async fn write_policy(
         .policy(policy.to_string())
         .send()
         .await
-        .map_err(|error| failure("PutAccessPointPolicy", &error))?;
+        .map_err(|error| aws_failure("PutAccessPointPolicy", &error))?;
     Ok(())
-}
-
-fn statements(policy: &mut Value) -> &mut Vec<Value> {
-    if !policy["Statement"].is_array() {
-        policy["Statement"] = json!([]);
-    }
-    policy["Statement"]
-        .as_array_mut()
-        .expect("Statement is an array")
 }
 
 /// Grants one folder to the share's principal.
@@ -113,33 +102,8 @@ pub async fn grant(
     item: &ShareItem,
 ) -> Result<(), WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
-    target
-        .iam()
-        .get_role()
-        .role_name(&share.principal_name)
-        .send()
-        .await
-        .map_err(|error| {
-            WorkerError::new(
-                "PrincipalNotFound",
-                format!(
-                    "IAM role {} not found: {}",
-                    share.principal_name,
-                    error_chain(&error)
-                ),
-            )
-        })?;
+    let ShareAccounts { source, target } =
+        ShareAccounts::assume_for_grant(context, share, dataset).await?;
 
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let exists = source
@@ -159,12 +123,12 @@ pub async fn grant(
             .bucket(&dataset.bucket_name)
             .send()
             .await
-            .map_err(|error| failure("CreateAccessPoint", &error))?;
+            .map_err(|error| aws_failure("CreateAccessPoint", &error))?;
     }
     let arn = access_point_arn(dataset, &name);
     let (read_sid, list_sid) = statement_ids(&folder);
     let mut policy = read_policy(&source, dataset, &name).await?;
-    let list = statements(&mut policy);
+    let list = statements_mut(&mut policy);
     list.retain(|statement| {
         statement["Sid"] != read_sid.as_str() && statement["Sid"] != list_sid.as_str()
     });
@@ -185,25 +149,15 @@ pub async fn grant(
     }));
     write_policy(&source, dataset, &name, &policy).await?;
 
-    ensure_key_grant(&source, share, dataset).await?;
-    let mut role_statements = vec![json!({
+    let key_arn =
+        key_policy::grant(context, &source, share, dataset, KeyStatement::AccessPoint).await?;
+    let statements = vec![json!({
         "Effect": "Allow",
         "Action": ["s3:GetObject", "s3:ListBucket"],
         "Resource": [arn.clone(), format!("{arn}/object/*")]
     })];
-    if let Some(key) = key_arn(&source, dataset).await? {
-        role_statements
-            .push(json!({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key}));
-    }
-    target
-        .iam()
-        .put_role_policy()
-        .role_name(&share.principal_name)
-        .policy_name(role_policy_name(dataset))
-        .policy_document(json!({"Version": "2012-10-17", "Statement": role_statements}).to_string())
-        .send()
-        .await
-        .map_err(|error| failure("PutRolePolicy", &error))?;
+    let policy_name = role_policy_name(dataset);
+    role_policy::put(&target, share, &policy_name, statements, key_arn.as_deref()).await?;
     shared::authz::add_permissions(
         &context.store,
         FOLDER_TYPE,
@@ -221,65 +175,6 @@ fn role_policy_name(dataset: &Dataset) -> String {
     format!("dataall-share-{}", dataset.uri)
 }
 
-/// Returns the ARN of the dataset's KMS key, or `None` for a bucket without one.
-pub(crate) async fn key_arn(
-    source: &AwsClients,
-    dataset: &Dataset,
-) -> Result<Option<String>, WorkerError> {
-    if dataset.kms_alias.is_empty() || dataset.kms_alias == SSE_S3 {
-        return Ok(None);
-    }
-    let described = source
-        .kms()
-        .describe_key()
-        .key_id(format!("alias/{}", dataset.kms_alias))
-        .send()
-        .await
-        .map_err(|error| failure("DescribeKey", &error))?;
-    Ok(described
-        .key_metadata()
-        .and_then(|metadata| metadata.arn())
-        .map(str::to_owned))
-}
-
-/// Gives the principal a KMS grant to decrypt with the dataset key. A grant, unlike a key
-/// policy change, survives the dataset stack's updates.
-pub(crate) async fn ensure_key_grant(
-    source: &AwsClients,
-    share: &Share,
-    dataset: &Dataset,
-) -> Result<(), WorkerError> {
-    let Some(key) = key_arn(source, dataset).await? else {
-        return Ok(());
-    };
-    let grants = source
-        .kms()
-        .list_grants()
-        .key_id(&key)
-        .send()
-        .await
-        .map_err(|error| failure("ListGrants", &error))?;
-    let present = grants
-        .grants()
-        .iter()
-        .any(|grant| grant.grantee_principal() == Some(share.principal_role_arn.as_str()));
-    if present {
-        return Ok(());
-    }
-    source
-        .kms()
-        .create_grant()
-        .key_id(&key)
-        .grantee_principal(&share.principal_role_arn)
-        .operations(aws_sdk_kms::types::GrantOperation::Decrypt)
-        .operations(aws_sdk_kms::types::GrantOperation::DescribeKey)
-        .name(format!("dataall-share-{}", share.uri))
-        .send()
-        .await
-        .map_err(|error| failure("CreateGrant", &error))?;
-    Ok(())
-}
-
 /// Revokes one folder from the share's principal.
 pub async fn revoke(
     context: &AppContext,
@@ -288,17 +183,7 @@ pub async fn revoke(
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let (read_sid, list_sid) = statement_ids(&folder);
     let exists = source
@@ -312,7 +197,7 @@ pub async fn revoke(
     let mut note = None;
     if exists {
         let mut policy = read_policy(&source, dataset, &name).await?;
-        let list = statements(&mut policy);
+        let list = statements_mut(&mut policy);
         list.retain(|statement| {
             statement["Sid"] != read_sid.as_str() && statement["Sid"] != list_sid.as_str()
         });
@@ -324,49 +209,24 @@ pub async fn revoke(
                 .name(&name)
                 .send()
                 .await
-                .map_err(|error| failure("DeleteAccessPoint", &error))?;
+                .map_err(|error| aws_failure("DeleteAccessPoint", &error))?;
         } else {
             write_policy(&source, dataset, &name, &policy).await?;
         }
     } else {
         note = Some("the access point was already gone".to_owned());
     }
+    key_policy::revoke(
+        context,
+        &source,
+        share,
+        dataset,
+        item,
+        KeyStatement::AccessPoint,
+    )
+    .await?;
     if !principal_keeps_folders(context, share, item).await? {
-        if let Some(key) = key_arn(&source, dataset).await? {
-            let grants = source
-                .kms()
-                .list_grants()
-                .key_id(&key)
-                .send()
-                .await
-                .map_err(|error| failure("ListGrants", &error))?;
-            for grant in grants.grants() {
-                if grant.grantee_principal() == Some(share.principal_role_arn.as_str())
-                    && let Some(id) = grant.grant_id()
-                {
-                    source
-                        .kms()
-                        .revoke_grant()
-                        .key_id(&key)
-                        .grant_id(id)
-                        .send()
-                        .await
-                        .map_err(|error| failure("RevokeGrant", &error))?;
-                }
-            }
-        }
-        match target
-            .iam()
-            .delete_role_policy()
-            .role_name(&share.principal_name)
-            .policy_name(role_policy_name(dataset))
-            .send()
-            .await
-        {
-            Ok(_) => {}
-            Err(error) if error_chain(&error).contains("NoSuchEntity") => {}
-            Err(error) => return Err(failure("DeleteRolePolicy", &error)),
-        }
+        role_policy::delete(&target, share, &role_policy_name(dataset)).await?;
     }
     let keeps_team_access =
         dataset.owner_team == share.requester_team || dataset.stewards_team == share.requester_team;
@@ -404,8 +264,8 @@ async fn principal_keeps_folders(
     Ok(false)
 }
 
-/// Checks that a shared folder's access point, statements and role policy are in place.
-/// Returns one message per missing piece.
+/// Checks that a shared folder's access point, its statements, the role policy and the key
+/// policy statement are in place. Returns one message per missing piece.
 pub async fn verify(
     context: &AppContext,
     share: &Share,
@@ -413,17 +273,7 @@ pub async fn verify(
     item: &ShareItem,
 ) -> Result<Vec<String>, WorkerError> {
     let folder = load_folder(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let name = access_point_name(&dataset.uri, &share.principal_id);
     let mut missing = Vec::new();
     if source
@@ -442,7 +292,7 @@ pub async fn verify(
     } else {
         let mut policy = read_policy(&source, dataset, &name).await?;
         let (read_sid, _) = statement_ids(&folder);
-        let granted = statements(&mut policy).iter().any(|statement| {
+        let granted = statements_mut(&mut policy).iter().any(|statement| {
             statement["Sid"] == read_sid.as_str()
                 && statement.to_string().contains(&share.principal_role_arn)
         });
@@ -453,19 +303,7 @@ pub async fn verify(
             ));
         }
     }
-    let role_policy = target
-        .iam()
-        .get_role_policy()
-        .role_name(&share.principal_name)
-        .policy_name(role_policy_name(dataset))
-        .send()
-        .await;
-    if role_policy.is_err() {
-        missing.push(format!(
-            "role {} lacks its policy {}",
-            share.principal_name,
-            role_policy_name(dataset)
-        ));
-    }
+    missing.extend(role_policy::verify(&target, share, &role_policy_name(dataset)).await);
+    missing.extend(key_policy::verify(&source, share, dataset, KeyStatement::AccessPoint).await?);
     Ok(missing)
 }

@@ -15,15 +15,19 @@
 //!
 //! Every step can run twice with the same input and leave the same result.
 
+mod accounts;
 mod buckets;
 mod folders;
 mod health;
+mod key_policy;
 mod notify;
+mod role_policy;
 mod tables;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::AppContext;
+use shared::aws::error_chain;
 use shared::domain::datasets::{self, Dataset};
 use shared::shares::states::{self, Action};
 use shared::shares::{self, Share, ShareItem, lock};
@@ -150,6 +154,14 @@ fn mode(input: &Input) -> Result<Mode, WorkerError> {
 
 pub(crate) fn internal(error: impl std::error::Error) -> WorkerError {
     WorkerError::internal(&error)
+}
+
+/// Builds the `AwsCallFailed` error of a failed AWS call, naming the operation.
+pub(crate) fn aws_failure(operation: &str, error: &dyn std::error::Error) -> WorkerError {
+    WorkerError::new(
+        "AwsCallFailed",
+        format!("{operation} failed: {}", error_chain(error)),
+    )
 }
 
 /// Formats a caught Step Functions error (`{"Error", "Cause"}`) for a health message.

@@ -23,6 +23,7 @@ use shared::shares::states::SHARE_SUCCEEDED;
 use shared::shares::{self, Share, ShareItem};
 use shared::worker::WorkerError;
 
+use crate::accounts::ShareAccounts;
 use crate::internal;
 
 /// Attempts of a grant or revoke that fails with a concurrent modification.
@@ -261,17 +262,8 @@ pub async fn grant(
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
     let name = table_name(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } =
+        ShareAccounts::assume_for_grant(context, share, dataset).await?;
     let source_database = &dataset.glue_database_name;
     source
         .glue()
@@ -285,22 +277,6 @@ pub async fn grant(
                 "AWSResourceNotFound",
                 format!(
                     "Glue table {source_database}.{name} not found: {}",
-                    error_chain(&error)
-                ),
-            )
-        })?;
-    target
-        .iam()
-        .get_role()
-        .role_name(&share.principal_name)
-        .send()
-        .await
-        .map_err(|error| {
-            WorkerError::new(
-                "PrincipalNotFound",
-                format!(
-                    "IAM role {} not found: {}",
-                    share.principal_name,
                     error_chain(&error)
                 ),
             )
@@ -412,17 +388,7 @@ pub async fn revoke(
     item: &ShareItem,
 ) -> Result<Option<String>, WorkerError> {
     let name = table_name(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let shared_database = shared_database(dataset);
 
     let link_revoked = revoke_present(
@@ -498,17 +464,7 @@ pub async fn verify(
     item: &ShareItem,
 ) -> Result<Vec<String>, WorkerError> {
     let name = table_name(context, item).await?;
-    let pivot = |error: shared::context::PivotRoleError| {
-        WorkerError::new("PivotRoleNotAssumable", error.to_string())
-    };
-    let source = context
-        .environment_account(&dataset.aws_account_id, &dataset.region)
-        .await
-        .map_err(pivot)?;
-    let target = context
-        .environment_account(&share.aws_account_id, &share.region)
-        .await
-        .map_err(pivot)?;
+    let ShareAccounts { source, target } = ShareAccounts::assume(context, share, dataset).await?;
     let shared_database = shared_database(dataset);
     let mut missing = Vec::new();
     let wanted = table_permissions(share);

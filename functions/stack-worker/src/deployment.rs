@@ -8,9 +8,11 @@ use shared::aws::{AwsClients, error_chain};
 use shared::domain::datasets::{self, Dataset};
 use shared::domain::environments::{self, Environment};
 use shared::names::{NamePattern, compliant_name};
+use shared::shares::policies::{KeyStatement, shared_principals};
 use shared::worker::WorkerError;
 
-use crate::{internal, template};
+use crate::internal;
+use crate::template::{self, SharePrincipals};
 
 /// A target whose stack is deployed.
 pub enum Deployment {
@@ -92,10 +94,9 @@ impl Deployment {
                     .map_err(internal)?;
                 template::environment_template(environment, &teams)
             }
-            Deployment::Dataset { dataset, .. } => template::dataset_template(
-                dataset,
-                &bucket_share_principals(context, dataset).await?,
-            ),
+            Deployment::Dataset { dataset, .. } => {
+                template::dataset_template(dataset, &share_principals(context, dataset).await?)
+            }
         };
         Ok(value.to_string())
     }
@@ -151,29 +152,20 @@ impl Deployment {
     }
 }
 
-/// Lists the principal role ARNs of the dataset's shared bucket items.
-async fn bucket_share_principals(
+/// Lists the principal role ARNs of the dataset's shared folders and buckets.
+async fn share_principals(
     context: &AppContext,
     dataset: &Dataset,
-) -> Result<Vec<String>, WorkerError> {
-    let mut arns = Vec::new();
-    for item in shared::shares::items_of_object(&context.store, &dataset.uri)
-        .await
-        .map_err(internal)?
-    {
-        if item.status != shared::shares::states::SHARE_SUCCEEDED {
-            continue;
-        }
-        if let Some(share) = shared::shares::get(&context.store, &item.share_uri)
+) -> Result<SharePrincipals, WorkerError> {
+    let principals = |statement: KeyStatement| {
+        shared_principals(&context.store, &dataset.uri, statement.item_type(), None)
+    };
+    Ok(SharePrincipals {
+        folders: principals(KeyStatement::AccessPoint)
             .await
-            .map_err(internal)?
-        {
-            arns.push(share.principal_role_arn);
-        }
-    }
-    arns.sort();
-    arns.dedup();
-    Ok(arns)
+            .map_err(internal)?,
+        buckets: principals(KeyStatement::Bucket).await.map_err(internal)?,
+    })
 }
 
 async fn load_environment(context: &AppContext, uri: &str) -> Result<Environment, WorkerError> {

@@ -28,7 +28,7 @@ use shared::domain::stacks::{self, DEPLOY_FAILED, Stack, StackEvent};
 use shared::worker::{WorkerError, parse_input};
 
 pub use deployment::Deployment;
-pub use template::{dataset_template, environment_template};
+pub use template::{SharePrincipals, dataset_template, environment_template};
 
 /// Number of most recent stack events kept in the record.
 const EVENTS_KEPT: usize = 20;

@@ -4,11 +4,14 @@
 //! IAM role and one IAM role per invited team, each tagged `Team=<team>`. A dataset stack
 //! holds the dataset's KMS key and alias, its bucket (encrypted with that key, TLS only) and
 //! the dataset IAM role; for an imported dataset, only the role. The bucket and key are
-//! retained when the stack is deleted, so deleting a dataset never deletes its data.
+//! retained when the stack is deleted, so deleting a dataset never deletes its data. The
+//! bucket policy and the key policy name the principals of the dataset's shared buckets and
+//! folders, as the share worker writes them, so that a stack update keeps those shares.
 
 use serde_json::{Map, Value, json};
 use shared::domain::datasets::Dataset;
 use shared::domain::environments::{Environment, EnvironmentTeam};
+use shared::shares::policies::{KeyStatement, bucket_share_statement};
 
 /// Services that team roles trust besides the environment account itself.
 const TRUSTED_SERVICES: [&str; 3] = [
@@ -116,16 +119,50 @@ fn tls_only_policy(bucket_reference: Value, bucket: &str) -> Value {
     })
 }
 
+/// The principal role ARNs of a dataset's shared items, which its bucket policy and key policy
+/// name so that a stack update keeps what the share worker wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharePrincipals {
+    /// Principals of shared folders, which read through S3 access points.
+    pub folders: Vec<String>,
+    /// Principals of shared whole buckets.
+    pub buckets: Vec<String>,
+}
+
+impl SharePrincipals {
+    /// Returns the principals that a key policy statement names.
+    fn of(&self, statement: KeyStatement) -> &[String] {
+        match statement {
+            KeyStatement::AccessPoint => &self.folders,
+            KeyStatement::Bucket => &self.buckets,
+        }
+    }
+}
+
 /// Adds the KMS key, its alias, the bucket and its policy of a new dataset, and returns the
 /// key's ARN.
 fn dataset_storage(
     dataset: &Dataset,
     resources: &mut Map<String, Value>,
     outputs: &mut Map<String, Value>,
-    bucket_share_principals: &[String],
+    share_principals: &SharePrincipals,
 ) -> Value {
     let bucket = &dataset.bucket_name;
     let account = &dataset.aws_account_id;
+    let mut key_policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+            "Action": "kms:*",
+            "Resource": "*"
+        }]
+    });
+    // The principals of shared folders and buckets, which the share worker also writes at once.
+    for statement in KeyStatement::ALL {
+        statement.write_into(&mut key_policy, share_principals.of(statement));
+    }
     resources.insert(
         "DatasetKey".into(),
         json!({
@@ -135,16 +172,7 @@ fn dataset_storage(
             "Properties": {
                 "Description": format!("Key of dataset {} ({})", dataset.label, dataset.uri),
                 "EnableKeyRotation": true,
-                "KeyPolicy": {
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "AccountAdministers",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
-                        "Action": "kms:*",
-                        "Resource": "*"
-                    }]
-                }
+                "KeyPolicy": key_policy
             }
         }),
     );
@@ -190,15 +218,7 @@ fn dataset_storage(
             "Condition": {"StringEquals": {"s3:DataAccessPointAccount": account}}
         }));
         // The principals of shared bucket items, which the share worker also writes at once.
-        if !bucket_share_principals.is_empty() {
-            statements.push(json!({
-                "Sid": "BucketShares",
-                "Effect": "Allow",
-                "Principal": {"AWS": bucket_share_principals},
-                "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"],
-                "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]
-            }));
-        }
+        statements.extend(bucket_share_statement(bucket, &share_principals.buckets));
     }
     resources.insert("DatasetBucketPolicy".into(), bucket_policy);
     outputs.insert(
@@ -213,18 +233,13 @@ fn dataset_storage(
 }
 
 /// Renders a dataset's template.
-pub fn dataset_template(dataset: &Dataset, bucket_share_principals: &[String]) -> Value {
+pub fn dataset_template(dataset: &Dataset, share_principals: &SharePrincipals) -> Value {
     let bucket = &dataset.bucket_name;
     let account = &dataset.aws_account_id;
     let mut resources = Map::new();
     let mut outputs = Map::new();
     let key_arn = if !dataset.imported {
-        dataset_storage(
-            dataset,
-            &mut resources,
-            &mut outputs,
-            bucket_share_principals,
-        )
+        dataset_storage(dataset, &mut resources, &mut outputs, share_principals)
     } else if dataset.kms_alias == shared::domain::datasets::SSE_S3 {
         Value::Null
     } else {
@@ -341,6 +356,93 @@ mod tests {
             json!({"Key": "Team", "Value": "TeamA"})
         );
         assert_eq!(roles[1]["Properties"]["RoleName"], "dataall-teamb-ab12cd34");
+    }
+
+    fn dataset() -> Dataset {
+        Dataset {
+            uri: "da12ta34".into(),
+            environment_uri: "ab12cd34".into(),
+            organization_uri: "org00001".into(),
+            label: "Sales".into(),
+            description: String::new(),
+            tags: vec![],
+            topics: vec![],
+            confidentiality: "Unclassified".into(),
+            owner_team: "DataPlatformAdmin".into(),
+            stewards_team: String::new(),
+            auto_approval: false,
+            owner: "dataall-admin".into(),
+            aws_account_id: "222222222222".into(),
+            region: "eu-west-1".into(),
+            bucket_name: "dataall-sales-da12ta34".into(),
+            glue_database_name: "dataall_sales_da12ta34".into(),
+            kms_alias: "dataall-sales-da12ta34".into(),
+            iam_role_name: "dataall-sales-da12ta34".into(),
+            iam_role_arn: String::new(),
+            imported: false,
+            imported_glue_database: false,
+            created: String::new(),
+            updated: String::new(),
+            version: 1,
+        }
+    }
+
+    fn key_statements(template: &Value) -> Vec<Value> {
+        template["Resources"]["DatasetKey"]["Properties"]["KeyPolicy"]["Statement"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn find<'a>(statements: &'a [Value], sid: &str) -> Option<&'a Value> {
+        statements.iter().find(|statement| statement["Sid"] == sid)
+    }
+
+    #[test]
+    fn key_policy_names_share_principals() {
+        let principals = SharePrincipals {
+            folders: vec!["arn:aws:iam::333333333333:role/team-a".into()],
+            buckets: vec![
+                "arn:aws:iam::333333333333:role/team-a".into(),
+                "arn:aws:iam::333333333333:role/team-b".into(),
+            ],
+        };
+        let template = dataset_template(&dataset(), &principals);
+        let statements = key_statements(&template);
+        assert_eq!(statements.len(), 3, "{statements:?}");
+        assert!(find(&statements, "AccountAdministers").is_some());
+        let folders = find(&statements, "DataAll-Access-Point-KMS-Decrypt")
+            .expect("the access point statement is rendered");
+        assert_eq!(folders["Principal"]["AWS"], json!(principals.folders));
+        assert_eq!(folders["Action"], "kms:Decrypt");
+        assert_eq!(folders["Resource"], "*");
+        let buckets = find(&statements, "DataAll-Bucket-KMS-Decrypt")
+            .expect("the bucket statement is rendered");
+        assert_eq!(buckets["Principal"]["AWS"], json!(principals.buckets));
+    }
+
+    #[test]
+    fn key_policy_without_share_principals() {
+        let template = dataset_template(&dataset(), &SharePrincipals::default());
+        let statements = key_statements(&template);
+        assert_eq!(statements.len(), 1, "{statements:?}");
+        assert_eq!(statements[0]["Sid"], "AccountAdministers");
+        let bucket_statements = template["Resources"]["DatasetBucketPolicy"]["Properties"]
+            ["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap();
+        assert!(find(bucket_statements, "BucketShares").is_none());
+    }
+
+    #[test]
+    fn only_folder_principals_render_one_statement() {
+        let principals = SharePrincipals {
+            folders: vec!["arn:aws:iam::333333333333:role/team-a".into()],
+            buckets: vec![],
+        };
+        let statements = key_statements(&dataset_template(&dataset(), &principals));
+        assert!(find(&statements, "DataAll-Access-Point-KMS-Decrypt").is_some());
+        assert!(find(&statements, "DataAll-Bucket-KMS-Decrypt").is_none());
     }
 
     #[test]

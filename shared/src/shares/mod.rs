@@ -2,6 +2,7 @@
 //! dataset, for one principal (its environment role or a consumption role).
 
 pub mod lock;
+pub mod policies;
 pub mod states;
 
 use aws_sdk_dynamodb::types::AttributeValue;
