@@ -3,7 +3,8 @@
 //! - `acquireLock` / `releaseLock`: the per-dataset lock (`LockBusy` while another workflow
 //!   holds it, which the state machine retries with backoff);
 //! - `startShare`: moves the share and its approved (or revoke-approved) items to
-//!   `*_In_Progress` and returns those items;
+//!   `*_In_Progress` and returns those items: tables, which the workflow processes several at
+//!   a time, and folders and buckets, which it processes one at a time;
 //! - `processItem`: grants or revokes one item in AWS and marks it succeeded;
 //! - `markItemFailed`: marks one item failed with the caught error as its health message;
 //! - `finishShare`: marks items still in progress as failed (after a workflow failure) and
@@ -31,6 +32,7 @@ use shared::aws::error_chain;
 use shared::domain::datasets::{self, Dataset};
 use shared::shares::states::{self, Action};
 use shared::shares::{self, Share, ShareItem, lock};
+use shared::store::TRANSACTION_LIMIT;
 use shared::time::now_rfc3339;
 use shared::worker::{WorkerError, parse_input};
 
@@ -275,19 +277,45 @@ async fn start_share(
         Mode::Approve => (states::SHARE_APPROVED, states::ITEM_SHARE_IN_PROGRESS),
         Mode::Revoke => (states::REVOKE_APPROVED, states::ITEM_REVOKE_IN_PROGRESS),
     };
-    let mut work = Vec::new();
+    let mode_name = match mode {
+        Mode::Approve => "approve",
+        Mode::Revoke => "revoke",
+    };
+    let mut writes = Vec::new();
+    let mut tables = Vec::new();
+    let mut policy_items = Vec::new();
     for item in shares::items(store, share_uri).await.map_err(internal)? {
-        let item = if item.status == approved {
-            save_item(context, &item, |item| item.status = working.to_owned()).await?
+        if item.status == approved {
+            let started = ShareItem {
+                status: working.to_owned(),
+                updated: now_rfc3339(),
+                version: item.version + 1,
+                ..item.clone()
+            };
+            writes.push(
+                shares::item_write(store, &started, &item.status, item.version)
+                    .map_err(internal)?,
+            );
+        } else if item.status != working {
+            continue;
+        }
+        let work = json!({"shareUri": share_uri, "shareItemUri": item.uri, "mode": mode_name});
+        if item.item_type == "Table" {
+            tables.push(work);
         } else {
-            item
-        };
-        if item.status == working {
-            work.push(json!({"shareUri": share_uri, "shareItemUri": item.uri, "mode": if mode == Mode::Approve { "approve" } else { "revoke" }}));
+            policy_items.push(work);
         }
     }
-    tracing::info!(%share_uri, items = work.len(), ?mode, "share processing started");
-    Ok(json!({"items": work}))
+    // Each write is conditioned on its own item, so a failed chunk is simply retried: the
+    // next run finds the items already in progress.
+    while !writes.is_empty() {
+        let chunk: Vec<_> = writes
+            .drain(..writes.len().min(TRANSACTION_LIMIT))
+            .collect();
+        store.transact(chunk).await.map_err(internal)?;
+    }
+    tracing::info!(%share_uri, tables = tables.len(), folders_and_buckets = policy_items.len(), ?mode, "share processing started");
+    Ok(json!({"tables": tables, "policyItems": policy_items}))
 }
 
 async fn process_item(
