@@ -4,6 +4,7 @@
 //! The tests expect a running local host; `./test` starts one. `API_URL` (default
 //! `http://127.0.0.1:8080`) and `AWS_ENDPOINT_URL` (default `http://127.0.0.1:4566`) locate it.
 
+pub mod access;
 pub mod fixtures;
 pub mod lab;
 

@@ -1,9 +1,9 @@
 //! Share requests through the HTTP API and the share workflows, with the Lake Formation
 //! grants and resource links checked in the emulator's accounts.
 
-use std::time::Duration;
-
-use integration_tests::{Api, Reply, account_aws, create_pivot_role, fresh_account, unique};
+use integration_tests::{
+    Api, Reply, account_aws, create_pivot_role, eventually, fresh_account, link_environment, unique,
+};
 use serde_json::{Value, json};
 use shared::aws::AwsClients;
 
@@ -26,43 +26,14 @@ async fn region_aws(account: &str) -> AwsClients {
     account_aws(account).await.in_region(REGION)
 }
 
-async fn link(api: &Api, admin_team: &str, account: &str) -> Value {
-    let organization = api
-        .post(
-            "/organizations",
-            json!({"label": unique("Org"), "adminTeam": admin_team}),
-        )
-        .await
-        .ok();
-    api.post(
-        "/environments",
-        json!({"organizationUri": organization["uri"], "label": unique("Env"), "awsAccountId": account, "region": REGION, "adminTeam": admin_team}),
-    )
-    .await
-    .ok()
-}
-
-async fn eventually<F, Fut, T>(what: &str, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    for _ in 0..160 {
-        if let Some(value) = probe().await {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("{what} did not happen within 40 seconds");
-}
-
 async fn fixture() -> Fixture {
     let producer_account = fresh_account();
     let consumer_account = fresh_account();
     create_pivot_role(&producer_account).await;
     create_pivot_role(&consumer_account).await;
     let producer = Api::as_user("dataall-admin").await;
-    let producer_environment = link(&producer, "DataPlatformAdmin", &producer_account).await;
+    let producer_environment =
+        link_environment(&producer, "DataPlatformAdmin", &producer_account, REGION).await;
     let dataset = producer
         .post(
             "/datasets",
@@ -73,7 +44,7 @@ async fn fixture() -> Fixture {
     let dataset_uri = dataset["uri"].as_str().unwrap().to_owned();
     let database = dataset["glueDatabaseName"].as_str().unwrap().to_owned();
     let producer_aws = region_aws(&producer_account).await;
-    eventually("the Glue database", || {
+    eventually("the Glue database", 40, || {
         let glue = producer_aws.glue();
         let database = database.clone();
         async move { glue.get_database().name(database).send().await.ok() }
@@ -114,7 +85,13 @@ async fn fixture() -> Fixture {
     let table_uri = tables["items"][0]["uri"].as_str().unwrap().to_owned();
 
     let consumer_admin = Api::as_user("ds-admin").await;
-    let consumer_environment = link(&consumer_admin, "DataScienceAdmin", &consumer_account).await;
+    let consumer_environment = link_environment(
+        &consumer_admin,
+        "DataScienceAdmin",
+        &consumer_account,
+        REGION,
+    )
+    .await;
     let environment_uri = consumer_environment["uri"].as_str().unwrap();
     let mut roles = Vec::new();
     for team in ["TeamA", "TeamB"] {
@@ -129,7 +106,7 @@ async fn fixture() -> Fixture {
     }
     let consumer_aws = region_aws(&consumer_account).await;
     for role in roles {
-        eventually("the team role", || {
+        eventually("the team role", 40, || {
             let iam = consumer_aws.iam();
             let role = role.clone();
             async move { iam.get_role().role_name(role).send().await.ok() }
@@ -159,6 +136,7 @@ fn request(fixture: &Fixture, team: &str, permissions: &[&str]) -> Value {
 async fn wait_for_status(api: &Api, share_uri: &str, status: &str) -> Value {
     eventually(
         &format!("share {share_uri} reaching {status}"),
+        40,
         || async move {
             let share = api.get(&format!("/shares/{share_uri}")).await.ok();
             (share["status"] == status).then_some(share)
@@ -366,11 +344,15 @@ async fn verify_unhealthy(api: &Api, share_uri: &str, item: &Value) -> String {
     )
     .await
     .ok();
-    let share = eventually(&format!("item {item_uri} turning Unhealthy"), || async {
-        let share = api.get(&format!("/shares/{share_uri}")).await.ok();
-        (share_item(&share, item["itemUri"].as_str().unwrap())["healthStatus"] == "Unhealthy")
-            .then_some(share)
-    })
+    let share = eventually(
+        &format!("item {item_uri} turning Unhealthy"),
+        40,
+        || async {
+            let share = api.get(&format!("/shares/{share_uri}")).await.ok();
+            (share_item(&share, item["itemUri"].as_str().unwrap())["healthStatus"] == "Unhealthy")
+                .then_some(share)
+        },
+    )
     .await;
     share_item(&share, item["itemUri"].as_str().unwrap())["healthMessage"]
         .as_str()
@@ -390,6 +372,7 @@ async fn reapply_healthy(approver: &Api, requester: &Api, share_uri: &str, item:
         .ok();
     eventually(
         &format!("item {item_uri} turning Healthy again"),
+        40,
         || async {
             let share = requester.get(&format!("/shares/{share_uri}")).await.ok();
             (share_item(&share, item["itemUri"].as_str().unwrap())["healthStatus"] == "Healthy")
@@ -606,7 +589,7 @@ async fn table_share_cross_account() {
         )
         .await;
     assert_eq!(verifying.status, 202, "{}", verifying.body);
-    let unhealthy = eventually("the item turning Unhealthy", || async {
+    let unhealthy = eventually("the item turning Unhealthy", 40, || async {
         let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
         (share["items"][0]["healthStatus"] == "Unhealthy").then_some(share)
     })
@@ -635,7 +618,7 @@ async fn table_share_cross_account() {
         )
         .await
         .ok();
-    let healthy = eventually("the item turning Healthy again", || async {
+    let healthy = eventually("the item turning Healthy again", 40, || async {
         let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
         (share["items"][0]["healthStatus"] == "Healthy").then_some(share)
     })
@@ -949,7 +932,7 @@ async fn folder_share_through_access_point() {
         )
         .await
         .ok();
-    let revoked = eventually("the second folder's revoke", || async {
+    let revoked = eventually("the second folder's revoke", 40, || async {
         let share = team_a.get(&format!("/shares/{share_uri}")).await.ok();
         let item_status = &share_item(&share, second_folder["uri"].as_str().unwrap())["status"];
         let done = share["status"] == "Processed" && item_status == "Revoke_Succeeded";
@@ -1017,7 +1000,7 @@ async fn forced_delete_revokes_first() {
         .delete(&format!("/shares/{share_uri}?force=true"))
         .await;
     assert_eq!(forced.status, 202, "{}", forced.body);
-    eventually("the forced delete", || async {
+    eventually("the forced delete", 40, || async {
         let reply = team_a.get(&format!("/shares/{share_uri}")).await;
         (reply.status == 404).then_some(())
     })
