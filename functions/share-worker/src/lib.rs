@@ -43,6 +43,9 @@ struct Input {
     share_uri: Option<String>,
     dataset_uri: Option<String>,
     share_item_uri: Option<String>,
+    /// The uri of the table, folder or dataset whose bucket a share item shares: the item's
+    /// key, so a step reads its item without reading the share's other items.
+    item_uri: Option<String>,
     /// `approve` or `revoke`.
     mode: Option<String>,
     owner: Option<String>,
@@ -100,16 +103,15 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
         }
         "processItem" => {
             let share_uri = required(&input.share_uri, "shareUri")?;
-            let item_uri = required(&input.share_item_uri, "shareItemUri")?;
-            process_item(context, share_uri, item_uri, mode(&input)?).await
+            let item = ItemRef::of(&input)?;
+            process_item(context, share_uri, item, mode(&input)?).await
         }
         "markItemFailed" => {
             let share_uri = required(&input.share_uri, "shareUri")?;
-            let item_uri = required(&input.share_item_uri, "shareItemUri")?;
             mark_failed(
                 context,
                 share_uri,
-                item_uri,
+                ItemRef::of(&input)?,
                 &error_text(input.error.as_ref()),
             )
             .await
@@ -198,20 +200,39 @@ async fn load_share(context: &AppContext, uri: &str) -> Result<Share, WorkerErro
         .ok_or_else(|| WorkerError::new("ShareNotFound", format!("share {uri} not found")))
 }
 
+/// The share item a step works on: its uri and the uri of the object it shares, which is
+/// the item's key within the share.
+#[derive(Debug, Clone, Copy)]
+struct ItemRef<'a> {
+    uri: &'a str,
+    object_uri: &'a str,
+}
+
+impl<'a> ItemRef<'a> {
+    fn of(input: &'a Input) -> Result<ItemRef<'a>, WorkerError> {
+        Ok(ItemRef {
+            uri: required(&input.share_item_uri, "shareItemUri")?,
+            object_uri: required(&input.item_uri, "itemUri")?,
+        })
+    }
+}
+
 async fn load_item(
     context: &AppContext,
     share_uri: &str,
-    item_uri: &str,
+    item: ItemRef<'_>,
 ) -> Result<ShareItem, WorkerError> {
-    shares::items(&context.store, share_uri)
+    shares::item_of(&context.store, share_uri, item.object_uri)
         .await
         .map_err(internal)?
-        .into_iter()
-        .find(|item| item.uri == item_uri)
+        .filter(|found| found.uri == item.uri)
         .ok_or_else(|| {
             WorkerError::new(
                 "ShareItemNotFound",
-                format!("share item {item_uri} not found in share {share_uri}"),
+                format!(
+                    "share item {} of {} not found in share {share_uri}",
+                    item.uri, item.object_uri
+                ),
             )
         })
 }
@@ -299,7 +320,7 @@ async fn start_share(
         } else if item.status != working {
             continue;
         }
-        let work = json!({"shareUri": share_uri, "shareItemUri": item.uri, "mode": mode_name});
+        let work = json!({"shareUri": share_uri, "shareItemUri": item.uri, "itemUri": item.item_uri, "mode": mode_name});
         if item.item_type == "Table" {
             tables.push(work);
         } else {
@@ -321,11 +342,12 @@ async fn start_share(
 async fn process_item(
     context: &AppContext,
     share_uri: &str,
-    item_uri: &str,
+    reference: ItemRef<'_>,
     mode: Mode,
 ) -> Result<Value, WorkerError> {
     let share = load_share(context, share_uri).await?;
-    let item = load_item(context, share_uri, item_uri).await?;
+    let item = load_item(context, share_uri, reference).await?;
+    let item_uri = reference.uri;
     let (working, done) = match mode {
         Mode::Approve => (states::ITEM_SHARE_IN_PROGRESS, states::SHARE_SUCCEEDED),
         Mode::Revoke => (states::ITEM_REVOKE_IN_PROGRESS, states::REVOKE_SUCCEEDED),
@@ -382,10 +404,11 @@ async fn process_item(
 async fn mark_failed(
     context: &AppContext,
     share_uri: &str,
-    item_uri: &str,
+    reference: ItemRef<'_>,
     message: &str,
 ) -> Result<Value, WorkerError> {
-    let item = load_item(context, share_uri, item_uri).await?;
+    let item = load_item(context, share_uri, reference).await?;
+    let item_uri = reference.uri;
     let next = states::next_item_status(Action::Failure, &item.status)
         .map_err(|error| WorkerError::new("InvalidStateTransition", error.to_string()))?;
     if next == item.status {
@@ -422,7 +445,10 @@ async fn finish_share(
                 mark_failed(
                     context,
                     share_uri,
-                    &item.uri,
+                    ItemRef {
+                        uri: &item.uri,
+                        object_uri: &item.item_uri,
+                    },
                     "the share workflow failed before this item was processed",
                 )
                 .await?;

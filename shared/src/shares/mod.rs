@@ -150,6 +150,17 @@ pub async fn items(store: &Store, share_uri: &str) -> Result<Vec<ShareItem>, Sto
         .await
 }
 
+/// Reads the item of a share that shares `object_uri` (a table, folder or dataset bucket).
+pub async fn item_of(
+    store: &Store,
+    share_uri: &str,
+    object_uri: &str,
+) -> Result<Option<ShareItem>, StoreError> {
+    store
+        .get_record(&format!("SHARE#{share_uri}"), &format!("ITEM#{object_uri}"))
+        .await
+}
+
 /// Lists the share items of every share that includes `item_uri` (a table, folder or
 /// dataset bucket).
 pub async fn items_of_object(store: &Store, item_uri: &str) -> Result<Vec<ShareItem>, StoreError> {
