@@ -41,22 +41,42 @@ struct NewShare {
     items: Vec<NewItem>,
 }
 
+/// The principal kind of a share: the requester team's environment role or a consumption role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PrincipalType {
+    Group,
+    ConsumptionRole,
+}
+
+impl PrincipalType {
+    /// Reads `principalType`, refusing `consumptionRoleUri` unless it names a consumption role.
+    fn read(body: &NewShare) -> Result<PrincipalType, ApiError> {
+        match body.principal_type.as_str() {
+            "Group" if body.consumption_role_uri.is_some() => Err(ApiError::invalid(
+                "consumptionRoleUri",
+                "is only accepted with principalType ConsumptionRole",
+            )),
+            "Group" => Ok(PrincipalType::Group),
+            "ConsumptionRole" => Ok(PrincipalType::ConsumptionRole),
+            _ => Err(ApiError::invalid(
+                "principalType",
+                "must be Group or ConsumptionRole",
+            )),
+        }
+    }
+}
+
 /// Resolves the principal: the requester team's environment role, or a consumption role
 /// of the environment owned by the requester team. Returns (id, role name, role ARN).
 async fn principal(
     context: &AppContext,
     body: &NewShare,
+    kind: PrincipalType,
     environment: &Environment,
     team: &str,
 ) -> Result<(String, String, String), ApiError> {
-    match body.principal_type.as_str() {
-        "Group" => {
-            if body.consumption_role_uri.is_some() {
-                return Err(ApiError::invalid(
-                    "consumptionRoleUri",
-                    "is only accepted with principalType ConsumptionRole",
-                ));
-            }
+    match kind {
+        PrincipalType::Group => {
             let member = environments::team(&context.store, &environment.uri, team)
                 .await?
                 .ok_or_else(|| {
@@ -67,7 +87,7 @@ async fn principal(
                 })?;
             Ok((team.to_owned(), member.iam_role_name, member.iam_role_arn))
         }
-        "ConsumptionRole" => {
+        PrincipalType::ConsumptionRole => {
             let uri = shared::uri::parse_uri(
                 "consumptionRoleUri",
                 body.consumption_role_uri
@@ -86,10 +106,6 @@ async fn principal(
             }
             Ok((uri, role.iam_role_name, role.iam_role_arn))
         }
-        _ => Err(ApiError::invalid(
-            "principalType",
-            "must be Group or ConsumptionRole",
-        )),
     }
 }
 
@@ -195,6 +211,7 @@ pub async fn create(
     let dataset_uri = shared::uri::parse_uri("datasetUri", &body.dataset_uri)?;
     let environment_uri = shared::uri::parse_uri("environmentUri", &body.environment_uri)?;
     let team = validate::team("requesterTeam", &body.requester_team)?;
+    let kind = PrincipalType::read(&body)?;
     if body.permissions.is_empty() {
         return Err(ApiError::invalid(
             "permissions",
@@ -237,10 +254,9 @@ pub async fn create(
         ));
     }
     let (principal_id, principal_name, principal_role_arn) =
-        principal(context, &body, &environment, &team).await?;
+        principal(context, &body, kind, &environment, &team).await?;
     let owns_dataset = team == dataset.owner_team || team == dataset.stewards_team;
-    if owns_dataset && environment_uri == dataset.environment_uri && body.principal_type == "Group"
-    {
+    if owns_dataset && environment_uri == dataset.environment_uri && kind == PrincipalType::Group {
         return Err(ApiError::invalid(
             "environmentUri",
             "is the dataset's own environment, where its owner team and stewards already have access",
