@@ -145,6 +145,21 @@ async fn wait_for_status(api: &Api, share_uri: &str, status: &str) -> Value {
     .await
 }
 
+/// Submits a share as its requester, approves it as the dataset owner and waits until it
+/// is processed.
+async fn submit_and_approve(fixture: &Fixture, requester: &Api, share_uri: &str) -> Value {
+    requester
+        .post(&format!("/shares/{share_uri}/submit"), json!({}))
+        .await
+        .ok();
+    fixture
+        .producer
+        .post(&format!("/shares/{share_uri}/approve"), json!({}))
+        .await
+        .ok();
+    wait_for_status(requester, share_uri, "Processed").await
+}
+
 /// Lists the principal's Lake Formation permissions on a table of `account`.
 async fn lake_formation_permissions(
     aws: &AwsClients,
@@ -698,6 +713,14 @@ async fn table_share_cross_account() {
 async fn share_refusals_and_races() {
     let fixture = fixture().await;
     let team_a = Api::as_user("ds-a").await;
+    // TeamA's request for Read with some fields replaced.
+    let altered = |fields: Value| {
+        let mut body = request(&fixture, "TeamA", &["Read"]);
+        for (name, value) in fields.as_object().unwrap() {
+            body[name] = value.clone();
+        }
+        body
+    };
     let cases: Vec<(Value, u16, &str)> = vec![
         (request(&fixture, "TeamA", &["Write"]), 400, "InvalidInput"),
         (request(&fixture, "TeamA", &[]), 400, "InvalidInput"),
@@ -707,20 +730,23 @@ async fn share_refusals_and_races() {
             "UnauthorizedOperation",
         ),
         (
-            {
-                let mut body = request(&fixture, "TeamA", &["Read"]);
-                body["items"] = json!([{"itemType": "Gadget", "itemUri": fixture.dataset["uri"]}]);
-                body
-            },
+            altered(json!({"items": [{"itemType": "Gadget", "itemUri": fixture.dataset["uri"]}]})),
             400,
             "InvalidInput",
         ),
         (
-            {
-                let mut body = request(&fixture, "TeamA", &["Read"]);
-                body["principalType"] = json!("Robot");
-                body
-            },
+            altered(json!({"principalType": "Robot"})),
+            400,
+            "InvalidInput",
+        ),
+        // The body is validated before anything is looked up.
+        (
+            altered(json!({"principalType": "Robot", "datasetUri": "nosuch00"})),
+            400,
+            "InvalidInput",
+        ),
+        (
+            altered(json!({"consumptionRoleUri": "nosuch00", "datasetUri": "nosuch00"})),
             400,
             "InvalidInput",
         ),
@@ -815,16 +841,7 @@ async fn folder_share_through_access_point() {
     ]);
     let share = team_a.post("/shares", body).await.ok();
     let share_uri = share["uri"].as_str().unwrap().to_owned();
-    team_a
-        .post(&format!("/shares/{share_uri}/submit"), json!({}))
-        .await
-        .ok();
-    fixture
-        .producer
-        .post(&format!("/shares/{share_uri}/approve"), json!({}))
-        .await
-        .ok();
-    let processed = wait_for_status(&team_a, &share_uri, "Processed").await;
+    let processed = submit_and_approve(&fixture, &team_a, &share_uri).await;
     let folder_item = share_item(&processed, folder["uri"].as_str().unwrap()).clone();
     let second_item = share_item(&processed, second_folder["uri"].as_str().unwrap()).clone();
     assert_eq!(folder_item["status"], "Share_Succeeded", "{processed}");
@@ -978,16 +995,7 @@ async fn forced_delete_revokes_first() {
         .await
         .ok();
     let share_uri = share["uri"].as_str().unwrap().to_owned();
-    team_a
-        .post(&format!("/shares/{share_uri}/submit"), json!({}))
-        .await
-        .ok();
-    fixture
-        .producer
-        .post(&format!("/shares/{share_uri}/approve"), json!({}))
-        .await
-        .ok();
-    wait_for_status(&team_a, &share_uri, "Processed").await;
+    submit_and_approve(&fixture, &team_a, &share_uri).await;
     team_a
         .delete(&format!("/shares/{share_uri}"))
         .await
@@ -1027,16 +1035,7 @@ async fn bucket_share_through_bucket_policy() {
     body["items"] = json!([{"itemType": "Bucket", "itemUri": dataset_uri}]);
     let share = team_a.post("/shares", body).await.ok();
     let share_uri = share["uri"].as_str().unwrap().to_owned();
-    team_a
-        .post(&format!("/shares/{share_uri}/submit"), json!({}))
-        .await
-        .ok();
-    fixture
-        .producer
-        .post(&format!("/shares/{share_uri}/approve"), json!({}))
-        .await
-        .ok();
-    let processed = wait_for_status(&team_a, &share_uri, "Processed").await;
+    let processed = submit_and_approve(&fixture, &team_a, &share_uri).await;
     assert_eq!(
         processed["items"][0]["status"], "Share_Succeeded",
         "{processed}"
@@ -1283,4 +1282,93 @@ async fn concurrent_approvals_and_failing_items() {
         flagged["items"][0]["healthStatus"], "Unhealthy",
         "{flagged}"
     );
+}
+
+/// A share to a consumption role grants to that role, not to the team's environment role,
+/// and only the team that owns the role may request for it.
+#[tokio::test]
+async fn table_share_to_consumption_role() {
+    let fixture = fixture().await;
+    let environment_uri = fixture.consumer_environment["uri"].as_str().unwrap();
+    let consumer_aws = region_aws(&fixture.consumer_account).await;
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let created = consumer_aws
+        .iam()
+        .create_role()
+        .role_name("sales-forecast-job")
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .unwrap();
+    let role_arn = created.role().unwrap().arn().to_owned();
+    fixture
+        .consumer_admin
+        .put(
+            &format!("/environments/{environment_uri}/teams/TeamA"),
+            json!({"permissions": ["CREATE_SHARE_OBJECT", "ADD_ENVIRONMENT_CONSUMPTION_ROLES"]}),
+        )
+        .await
+        .ok();
+    let team_a = Api::as_user("ds-a").await;
+    let consumption_role = team_a
+        .post(
+            &format!("/environments/{environment_uri}/consumption-roles"),
+            json!({"label": "forecast", "team": "TeamA", "iamRoleArn": role_arn}),
+        )
+        .await
+        .ok();
+    let role_uri = consumption_role["uri"].as_str().unwrap();
+    let for_role = |team: &str| {
+        let mut body = request(&fixture, team, &["Read"]);
+        body["principalType"] = json!("ConsumptionRole");
+        body["consumptionRoleUri"] = json!(role_uri);
+        body
+    };
+
+    let refused = Api::as_user("ds-b")
+        .await
+        .post("/shares", for_role("TeamB"))
+        .await;
+    refused.expect_error(403, "UnauthorizedOperation");
+    let message = refused.body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("owned by team TeamA"), "{message}");
+    let share = team_a.post("/shares", for_role("TeamA")).await.ok();
+    assert_eq!(share["principalType"], "ConsumptionRole");
+    assert_eq!(share["principalRoleArn"], role_arn.as_str());
+    let share_uri = share["uri"].as_str().unwrap().to_owned();
+    // The team's own request for its environment role is another share.
+    let group_share = team_a
+        .post("/shares", request(&fixture, "TeamA", &["Read"]))
+        .await
+        .ok();
+    assert_ne!(group_share["uri"], share_uri.as_str());
+
+    let processed = submit_and_approve(&fixture, &team_a, &share_uri).await;
+    assert_eq!(
+        processed["items"][0]["status"], "Share_Succeeded",
+        "{processed}"
+    );
+
+    let database = fixture.dataset["glueDatabaseName"].as_str().unwrap();
+    let producer_aws = region_aws(&fixture.producer_account).await;
+    let granted = lake_formation_permissions(
+        &producer_aws,
+        &fixture.producer_account,
+        database,
+        &fixture.table_name,
+        &role_arn,
+    )
+    .await;
+    assert!(granted.contains(&"SELECT".to_owned()), "{granted:?}");
+    assert!(granted.contains(&"DESCRIBE".to_owned()), "{granted:?}");
+    let team_role = team_role_arn(&fixture, "TeamA").await;
+    let team_granted = lake_formation_permissions(
+        &producer_aws,
+        &fixture.producer_account,
+        database,
+        &fixture.table_name,
+        &team_role,
+    )
+    .await;
+    assert!(team_granted.is_empty(), "{team_granted:?}");
 }
