@@ -291,7 +291,6 @@ pub async fn grant(
     .await?;
 
     let shared_database = shared_database(dataset);
-    ensure_shared_database(&target, dataset, &shared_database).await?;
     ensure_resource_link(&target, dataset, &shared_database, &name).await?;
     let target_grants = [
         database_resource(&share.aws_account_id, &shared_database)?,
@@ -342,12 +341,23 @@ async fn ensure_shared_database(
     }
 }
 
+/// Creates the resource link to the source table, and before it the shared database when
+/// Glue reports that database missing. Only a share's first table thus pays for the database.
 async fn ensure_resource_link(
     target: &AwsClients,
     dataset: &Dataset,
     database: &str,
     table: &str,
 ) -> Result<(), WorkerError> {
+    let failure = |error: &dyn std::error::Error| {
+        WorkerError::new(
+            "AwsCallFailed",
+            format!(
+                "Glue CreateTable {database}.{table} failed: {}",
+                error_chain(error)
+            ),
+        )
+    };
     let link = aws_sdk_glue::types::TableIdentifier::builder()
         .catalog_id(&dataset.aws_account_id)
         .database_name(&dataset.glue_database_name)
@@ -358,6 +368,31 @@ async fn ensure_resource_link(
         .target_table(link)
         .build()
         .map_err(internal)?;
+    match create_resource_link(target, database, input.clone()).await {
+        Ok(()) => Ok(()),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|error| error.is_entity_not_found_exception()) =>
+        {
+            ensure_shared_database(target, dataset, database).await?;
+            create_resource_link(target, database, input)
+                .await
+                .map_err(|error| failure(&error))
+        }
+        Err(error) => Err(failure(&error)),
+    }
+}
+
+/// Creates the resource link `input` in `database`; an existing link is kept.
+async fn create_resource_link(
+    target: &AwsClients,
+    database: &str,
+    input: aws_sdk_glue::types::TableInput,
+) -> Result<
+    (),
+    aws_sdk_glue::error::SdkError<aws_sdk_glue::operation::create_table::CreateTableError>,
+> {
     match target
         .glue()
         .create_table()
@@ -367,14 +402,14 @@ async fn ensure_resource_link(
         .await
     {
         Ok(_) => Ok(()),
-        Err(error) if error_chain(&error).contains("AlreadyExists") => Ok(()),
-        Err(error) => Err(WorkerError::new(
-            "AwsCallFailed",
-            format!(
-                "Glue CreateTable {database}.{table} failed: {}",
-                error_chain(&error)
-            ),
-        )),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|error| error.is_already_exists_exception()) =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(error),
     }
 }
 
