@@ -10,7 +10,7 @@ use crate::Api;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// The checks passed: a success, 400 for an invalid body or 409 for a refused action.
+    /// The checks passed: a success, 400 for an invalid body or 409 for a rejected action.
     Allowed,
     Forbidden,
     NotFound,

@@ -114,7 +114,8 @@ impl TableShareSetup {
     }
 }
 
-async fn register_table(aws: &AwsClients, database: &str, name: &str) {
+/// Registers a Glue table `name` with three string columns in `database`.
+pub async fn register_table(aws: &AwsClients, database: &str, name: &str) {
     let columns = ["invoice_id", "branch", "total"].map(|column| {
         aws_sdk_glue::types::Column::builder()
             .name(column)

@@ -328,7 +328,7 @@ pub async fn sent_emails() -> Vec<(String, String)> {
 }
 
 /// Calls `probe` every 250 ms until it returns a value, for up to `seconds`.
-pub async fn eventually<F, Fut, T>(what: &str, seconds: u64, mut probe: F) -> T
+pub async fn eventually<F, Fut, T>(description: &str, seconds: u64, mut probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
@@ -339,7 +339,7 @@ where
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
-    panic!("{what} did not happen within {seconds} seconds");
+    panic!("{description} did not happen within {seconds} seconds");
 }
 
 /// Creates an organization administered by `admin_team` and links `account` in `region` to

@@ -1,7 +1,7 @@
 //! Allowed and denied callers of the share routes, table-driven.
 //!
 //! Callers: dataall-admin of the dataset's owner team, ds-admin of its stewards team, ds-a of
-//! the requester team and ds-b of an unrelated team. The owner team and the stewards hold
+//! the requester team and ds-b of an unrelated team. The owner team and the stewards have
 //! the approver grants of a share, the requester team the requester grants, the unrelated
 //! team none.
 
@@ -45,8 +45,8 @@ async fn share_routes_by_caller() {
     let nothing_selected = json!({"itemUris": []});
     use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
 
-    // While the share is a draft. Approving a draft is refused with 409 after the checks
-    // pass, submitting is only tried by callers who may not submit.
+    // Routes called while the share is a draft. Approving a draft fails with 409 after the
+    // checks pass. Submitting is only tried by callers who may not submit.
     let draft = [
         Case::new("GET", format!("/shares/{share}"), None, [A, A, A, N]),
         Case::new(
@@ -118,7 +118,7 @@ async fn share_routes_by_caller() {
     let seen_by_owner = owner.get(&format!("/shares/{share}")).await.ok();
     assert_eq!(seen_by_owner["userRole"], "Approvers");
 
-    // The inbox of the approvers and the outbox of the requester hold the share; the
+    // The inbox of the approvers and the outbox of the requester contain the share. The
     // other lists do not.
     for (user, api, role, expected) in [
         ("dataall-admin", &owner, "received", true),

@@ -1,7 +1,7 @@
-//! A share with more items than one DynamoDB transaction can write goes through every action
-//! that writes all its items (create, submit, reject, delete) in several transactions, with
-//! the dataset's owner and stewards in different teams so the share has every grant. More
-//! items than a share holds are refused before anything is read.
+//! A share with more items than one DynamoDB transaction can write goes through create,
+//! submit, reject and delete, and each of them writes the items in several transactions. The
+//! dataset's owner and stewards are different teams, so the share has every grant. More items
+//! than a share can contain are rejected before anything is read.
 
 use integration_tests::Api;
 use integration_tests::fixtures::TableShareSetup;
@@ -15,9 +15,9 @@ async fn share_larger_than_one_transaction() {
     let setup = TableShareSetup::new(tables, "ap-south-1").await;
     let team_a = Api::as_user("ds-a").await;
     let too_many = vec![json!({"itemType": "Table", "itemUri": "abcdefgh"}); MAX_ITEMS + 1];
-    let refused = team_a.post("/shares", setup.request(&too_many)).await;
-    refused.expect_error(400, "InvalidInput");
-    let message = refused.body["error"]["message"].as_str().unwrap();
+    let rejected = team_a.post("/shares", setup.request(&too_many)).await;
+    rejected.expect_error(400, "InvalidInput");
+    let message = rejected.body["error"]["message"].as_str().unwrap();
     assert!(
         message.contains(&format!("items must hold at most {MAX_ITEMS} items")),
         "{message}"

@@ -1,6 +1,7 @@
 //! Share requests through the HTTP API and the share workflows, with the Lake Formation
 //! grants and resource links checked in the emulator's accounts.
 
+use integration_tests::fixtures::register_table;
 use integration_tests::{
     Api, Reply, account_aws, create_pivot_role, eventually, fresh_account, link_environment, unique,
 };
@@ -51,29 +52,7 @@ async fn fixture() -> Fixture {
     })
     .await;
     let table_name = "supermarket_sales".to_owned();
-    let column = aws_sdk_glue::types::Column::builder()
-        .name("invoice_id")
-        .r#type("string")
-        .build()
-        .unwrap();
-    let input = aws_sdk_glue::types::TableInput::builder()
-        .name(&table_name)
-        .storage_descriptor(
-            aws_sdk_glue::types::StorageDescriptor::builder()
-                .columns(column)
-                .location("s3://x/sales/")
-                .build(),
-        )
-        .build()
-        .unwrap();
-    producer_aws
-        .glue()
-        .create_table()
-        .database_name(&database)
-        .table_input(input)
-        .send()
-        .await
-        .unwrap();
+    register_table(&producer_aws, &database, &table_name).await;
     producer
         .post(&format!("/datasets/{dataset_uri}/tables/sync"), json!({}))
         .await
@@ -1151,29 +1130,7 @@ async fn concurrent_approvals_and_failing_items() {
         .to_owned();
     let producer_aws = region_aws(&fixture.producer_account).await;
     // A second table whose Glue table disappears before approval: its item fails alone.
-    let column = aws_sdk_glue::types::Column::builder()
-        .name("id")
-        .r#type("string")
-        .build()
-        .unwrap();
-    let input = aws_sdk_glue::types::TableInput::builder()
-        .name("vanishing")
-        .storage_descriptor(
-            aws_sdk_glue::types::StorageDescriptor::builder()
-                .columns(column)
-                .location("s3://x/v/")
-                .build(),
-        )
-        .build()
-        .unwrap();
-    producer_aws
-        .glue()
-        .create_table()
-        .database_name(&database)
-        .table_input(input)
-        .send()
-        .await
-        .unwrap();
+    register_table(&producer_aws, &database, "vanishing").await;
     fixture
         .producer
         .post(&format!("/datasets/{dataset_uri}/tables/sync"), json!({}))
@@ -1325,12 +1282,12 @@ async fn table_share_to_consumption_role() {
         body
     };
 
-    let refused = Api::as_user("ds-b")
+    let rejected = Api::as_user("ds-b")
         .await
         .post("/shares", for_role("TeamB"))
         .await;
-    refused.expect_error(403, "UnauthorizedOperation");
-    let message = refused.body["error"]["message"].as_str().unwrap();
+    rejected.expect_error(403, "UnauthorizedOperation");
+    let message = rejected.body["error"]["message"].as_str().unwrap();
     assert!(message.contains("owned by team TeamA"), "{message}");
     let share = team_a.post("/shares", for_role("TeamA")).await.ok();
     assert_eq!(share["principalType"], "ConsumptionRole");

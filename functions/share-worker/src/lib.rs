@@ -43,8 +43,8 @@ struct Input {
     share_uri: Option<String>,
     dataset_uri: Option<String>,
     share_item_uri: Option<String>,
-    /// The uri of the table, folder or dataset whose bucket a share item shares: the item's
-    /// key, so a step reads its item without reading the share's other items.
+    /// The uri of the table, folder or dataset whose bucket a share item shares. It is the
+    /// item's key, so a step reads its item without reading the share's other items.
     item_uri: Option<String>,
     /// `approve` or `revoke`.
     mode: Option<String>,
@@ -103,7 +103,7 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
         }
         "processItem" => {
             let share_uri = required(&input.share_uri, "shareUri")?;
-            let item = ItemRef::of(&input)?;
+            let item = ItemRef::from_input(&input)?;
             process_item(context, share_uri, item, mode(&input)?).await
         }
         "markItemFailed" => {
@@ -111,7 +111,7 @@ pub async fn handle(context: &AppContext, input: Value) -> Result<Value, WorkerE
             mark_failed(
                 context,
                 share_uri,
-                ItemRef::of(&input)?,
+                ItemRef::from_input(&input)?,
                 &error_text(input.error.as_ref()),
             )
             .await
@@ -209,7 +209,7 @@ struct ItemRef<'a> {
 }
 
 impl<'a> ItemRef<'a> {
-    fn of(input: &'a Input) -> Result<ItemRef<'a>, WorkerError> {
+    fn from_input(input: &'a Input) -> Result<ItemRef<'a>, WorkerError> {
         Ok(ItemRef {
             uri: required(&input.share_item_uri, "shareItemUri")?,
             object_uri: required(&input.item_uri, "itemUri")?,

@@ -341,8 +341,8 @@ async fn ensure_shared_database(
     }
 }
 
-/// Creates the resource link to the source table, and before it the shared database when
-/// Glue reports that database missing. Only a share's first table thus pays for the database.
+/// Creates the resource link to the source table. When Glue reports the shared database
+/// missing, creates the database and then the link.
 async fn ensure_resource_link(
     target: &AwsClients,
     dataset: &Dataset,
@@ -375,6 +375,7 @@ async fn ensure_resource_link(
                 .as_service_error()
                 .is_some_and(|error| error.is_entity_not_found_exception()) =>
         {
+            tracing::info!(%database, %table, dataset_uri = %dataset.uri, "shared database missing, creating it");
             ensure_shared_database(target, dataset, database).await?;
             create_resource_link(target, database, input)
                 .await
@@ -384,7 +385,7 @@ async fn ensure_resource_link(
     }
 }
 
-/// Creates the resource link `input` in `database`; an existing link is kept.
+/// Creates the resource link `input` in `database`, keeping a link that already exists.
 async fn create_resource_link(
     target: &AwsClients,
     database: &str,

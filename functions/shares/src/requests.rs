@@ -49,7 +49,8 @@ enum PrincipalType {
 }
 
 impl PrincipalType {
-    /// Reads `principalType`, refusing `consumptionRoleUri` unless it names a consumption role.
+    /// Reads `principalType`. A `consumptionRoleUri` is invalid unless the type is
+    /// `ConsumptionRole`.
     fn read(body: &NewShare) -> Result<PrincipalType, ApiError> {
         match body.principal_type.as_str() {
             "Group" if body.consumption_role_uri.is_some() => Err(ApiError::invalid(

@@ -52,10 +52,10 @@ pub struct Call<'a> {
     pub body: &'a [u8],
 }
 
-/// Names the service and operation of a request: the service from the SigV4 credential
-/// scope, the operation from `X-Amz-Target` (JSON protocols), the `Action` form field (query
-/// protocols) or else the method and the shape of the path (REST protocols), with names and
-/// ids replaced by `{}`.
+/// Returns the service and operation of a request. The service comes from the SigV4
+/// credential scope. The operation comes from `X-Amz-Target` (JSON protocols), from the
+/// `Action` form field (query protocols), or else from the method and the shape of the path
+/// with names and ids replaced by `{}` (REST protocols).
 pub fn classify(call: &Call) -> (String, String) {
     let service = signing_service(call.headers).unwrap_or_else(|| "unsigned".to_owned());
     if let Some(target) = call
